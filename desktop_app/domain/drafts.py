@@ -73,3 +73,31 @@ class Draft:
     def text_for(self, network: Network) -> str:
         """The text that goes to ``network``: its variant if customised, else the body."""
         return self.variants.get(network, self.body)
+
+
+@dataclass(frozen=True)
+class DraftRevision:
+    """A snapshot of a draft's content; autosaves within a short window share one revision."""
+
+    id: str
+    draft_id: str
+    title: str
+    body: str
+    variants: dict[Network, str]
+    created_at: datetime  # UTC, when this revision was first saved
+    saved_at: datetime  # UTC, the last autosave folded into it
+
+
+class DraftNotFound(LookupError):
+    """No draft with that id (deleted, or never existed)."""
+
+
+class DraftLocked(ValueError):
+    """The draft is queued or published, so its content can no longer change."""
+
+
+class AttachmentRejected(ValueError):
+    """A file could not be attached; the message says why in words a user can act on.
+
+    Raised before anything is stored, so the draft (and its text) stays exactly as it was.
+    """

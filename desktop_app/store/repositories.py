@@ -1,0 +1,744 @@
+"""Repositories: the only code that turns rows into domain objects and back.
+
+Every method works inside the caller's unit of work (no commits here) and returns the frozen
+dataclasses of ``desktop_app.domain``, never ORM objects.
+"""
+
+from __future__ import annotations
+
+import builtins
+import shutil
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy.orm import selectinload
+
+from desktop_app.domain.accounts import Account, AccountStatus
+from desktop_app.domain.drafts import (
+    Attachment,
+    AttachmentRejected,
+    Draft,
+    DraftLocked,
+    DraftNotFound,
+    DraftRevision,
+    DraftState,
+    check_transition,
+)
+from desktop_app.domain.networks import Network, parse_network
+from desktop_app.store.attachment_files import import_image
+from desktop_app.store.errors import DuplicateAccount, UnknownAccount, UnknownAttachment
+from desktop_app.store.models import (
+    AccountRow,
+    AttachmentRow,
+    DraftRow,
+    DraftTargetRow,
+    RevisionRow,
+)
+
+if TYPE_CHECKING:
+    from desktop_app.store.unit_of_work import UnitOfWork
+
+
+class _Unset(Enum):
+    UNSET = "unset"
+
+
+UNSET: Final = _Unset.UNSET
+"""Marks an ``update`` argument that was not given (``None`` may be a real value)."""
+
+Unset = Literal[_Unset.UNSET]
+
+VariantsInput = Mapping[Network, str] | Mapping[str, str]
+"""Per-network texts keyed by ``Network`` or by a network name such as ``"x"``."""
+
+# Autosave runs every couple of seconds while someone types. Saves that fall within this window
+# of a revision's start are folded into that revision, and at most MAX_REVISIONS_PER_DRAFT are
+# kept (the oldest go first), so an afternoon of typing leaves a readable history, not thousands.
+REVISION_COALESCE_WINDOW = timedelta(seconds=60)
+MAX_REVISIONS_PER_DRAFT = 200
+
+# Content can no longer change once a draft is handed to the outbox or published.
+LOCKED_STATES = frozenset({DraftState.QUEUED, DraftState.PUBLISHED})
+
+DEFAULT_PAGE_SIZE = 100
+
+
+def _new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def _fold(title: str, body: str) -> str:
+    return f"{title}\n{body}".casefold()
+
+
+def _normalise_variants(variants: VariantsInput | None) -> dict[str, str]:
+    if not variants:
+        return {}
+    result: dict[str, str] = {}
+    for key, text in variants.items():
+        network = key if isinstance(key, Network) else parse_network(key)
+        if not isinstance(text, str):
+            raise TypeError(f"the variant for {network.value} must be text")
+        result[network.value] = text
+    # Stored in a fixed order, so equal variants compare and serialise equally.
+    return {n.value: result[n.value] for n in Network if n.value in result}
+
+
+def _variants_from_json(stored: Mapping[str, Any] | None) -> dict[Network, str]:
+    result: dict[Network, str] = {}
+    for key, text in (stored or {}).items():
+        try:
+            result[Network(key)] = str(text)
+        except ValueError:
+            continue  # a network this version no longer knows: ignored, kept in the row
+    return result
+
+
+def _require_aware(value: datetime | None, what: str) -> datetime | None:
+    if value is not None and (value.tzinfo is None or value.utcoffset() is None):
+        raise ValueError(f"{what} needs a time zone (got {value.isoformat()})")
+    return value
+
+
+def _attachment_from_row(row: AttachmentRow) -> Attachment:
+    return Attachment(
+        id=row.id,
+        draft_id=row.draft_id,
+        stored_path=row.stored_path,
+        original_name=row.original_name,
+        sha256=row.sha256,
+        size_bytes=row.size_bytes,
+        mime_type=row.mime_type,
+        alt_text=row.alt_text,
+        position=row.position,
+    )
+
+
+def _draft_from_row(row: DraftRow) -> Draft:
+    return Draft(
+        id=row.id,
+        title=row.title,
+        body=row.body,
+        variants=_variants_from_json(row.variants),
+        target_account_ids=tuple(t.account_id for t in row.targets),
+        scheduled_at=row.scheduled_at,
+        state=DraftState(row.state),
+        author=row.author,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        attachments=tuple(_attachment_from_row(a) for a in row.attachments),
+    )
+
+
+def _account_from_row(row: AccountRow) -> Account:
+    return Account(
+        id=row.id,
+        network=Network(row.network),
+        display_name=row.display_name,
+        handle=row.handle,
+        base_url=row.base_url,
+        remote_id=row.remote_id,
+        status=AccountStatus(row.status),
+        rate_limited_until=row.rate_limited_until,
+        avatar_url=row.avatar_url,
+        created_at=row.created_at,
+    )
+
+
+def _revision_from_row(row: RevisionRow) -> DraftRevision:
+    return DraftRevision(
+        id=row.id,
+        draft_id=row.draft_id,
+        title=row.title,
+        body=row.body,
+        variants=_variants_from_json(row.variants),
+        created_at=row.created_at,
+        saved_at=row.saved_at,
+    )
+
+
+class AccountRepository:
+    """Connected accounts. Secrets are not here: they live in the keyring under the account id."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+        self._session = uow.session
+
+    def add(
+        self,
+        *,
+        network: Network | str,
+        display_name: str,
+        handle: str,
+        base_url: str,
+        remote_id: str,
+        status: AccountStatus = AccountStatus.UNVERIFIED,
+        avatar_url: str = "",
+        rate_limited_until: datetime | None = None,
+        account_id: str | None = None,
+    ) -> Account:
+        """Store a new account; ``account_id`` may be chosen up front (e.g. to key secrets)."""
+        net = network if isinstance(network, Network) else parse_network(network)
+        existing = self.find(net, base_url, remote_id)
+        if existing is not None:
+            raise DuplicateAccount(
+                f"{net.value} account {existing.handle or existing.display_name} at {base_url} "
+                f"is already connected (id {existing.id})"
+            )
+        row = AccountRow(
+            id=account_id or _new_id(),
+            network=net.value,
+            display_name=display_name,
+            handle=handle,
+            base_url=base_url,
+            remote_id=remote_id,
+            status=AccountStatus(status).value,
+            rate_limited_until=_require_aware(rate_limited_until, "rate_limited_until"),
+            avatar_url=avatar_url,
+            created_at=self._uow.clock(),
+        )
+        self._session.add(row)
+        self._session.flush()
+        return _account_from_row(row)
+
+    def get(self, account_id: str) -> Account | None:
+        row = self._session.get(AccountRow, account_id)
+        return None if row is None else _account_from_row(row)
+
+    def find(self, network: Network | str, base_url: str, remote_id: str) -> Account | None:
+        """The account with this identity on the platform, if it is already connected."""
+        net = network if isinstance(network, Network) else parse_network(network)
+        row = self._session.scalars(
+            select(AccountRow).where(
+                AccountRow.network == net.value,
+                AccountRow.base_url == base_url,
+                AccountRow.remote_id == remote_id,
+            )
+        ).first()
+        return None if row is None else _account_from_row(row)
+
+    def list(self, network: Network | str | None = None) -> builtins.list[Account]:
+        """All accounts (or one network's), by network then name."""
+        query = select(AccountRow).order_by(
+            AccountRow.network, AccountRow.display_name, AccountRow.id
+        )
+        if network is not None:
+            net = network if isinstance(network, Network) else parse_network(network)
+            query = query.where(AccountRow.network == net.value)
+        return [_account_from_row(row) for row in self._session.scalars(query)]
+
+    def remove(self, account_id: str) -> None:
+        """Delete the account; drafts simply lose it as a target (the rows cascade)."""
+        row = self._row(account_id)
+        self._session.delete(row)
+        self._session.flush()
+
+    def update_status(
+        self,
+        account_id: str,
+        status: AccountStatus,
+        rate_limited_until: datetime | None = None,
+    ) -> Account:
+        row = self._row(account_id)
+        row.status = AccountStatus(status).value
+        row.rate_limited_until = _require_aware(rate_limited_until, "rate_limited_until")
+        self._session.flush()
+        return _account_from_row(row)
+
+    def update_profile(
+        self,
+        account_id: str,
+        *,
+        display_name: str | None = None,
+        handle: str | None = None,
+        avatar_url: str | None = None,
+    ) -> Account:
+        """Refresh what the platform says about the account (after a verify)."""
+        row = self._row(account_id)
+        if display_name is not None:
+            row.display_name = display_name
+        if handle is not None:
+            row.handle = handle
+        if avatar_url is not None:
+            row.avatar_url = avatar_url
+        self._session.flush()
+        return _account_from_row(row)
+
+    def _row(self, account_id: str) -> AccountRow:
+        row = self._session.get(AccountRow, account_id)
+        if row is None:
+            raise UnknownAccount(f"no account with id {account_id}")
+        return row
+
+
+class RevisionRepository:
+    """The history of a draft's content (title, body, variants), newest first."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+        self._session = uow.session
+
+    def list_for_draft(
+        self, draft_id: str, limit: int | None = None
+    ) -> builtins.list[DraftRevision]:
+        query = (
+            select(RevisionRow)
+            .where(RevisionRow.draft_id == draft_id)
+            .order_by(RevisionRow.created_at.desc(), RevisionRow.saved_at.desc())
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        return [_revision_from_row(row) for row in self._session.scalars(query)]
+
+    def count_for_draft(self, draft_id: str) -> int:
+        query = select(func.count()).where(RevisionRow.draft_id == draft_id)
+        return int(self._session.scalar(query) or 0)
+
+    def get(self, revision_id: str) -> DraftRevision | None:
+        row = self._session.get(RevisionRow, revision_id)
+        return None if row is None else _revision_from_row(row)
+
+    def record(self, draft: DraftRow, now: datetime) -> None:
+        """Snapshot the draft's content, folding it into the latest revision if that is recent."""
+        latest = self._session.scalars(
+            select(RevisionRow)
+            .where(RevisionRow.draft_id == draft.id)
+            .order_by(RevisionRow.created_at.desc(), RevisionRow.saved_at.desc())
+            .limit(1)
+        ).first()
+        if latest is not None and now - latest.created_at < REVISION_COALESCE_WINDOW:
+            latest.title = draft.title
+            latest.body = draft.body
+            latest.variants = dict(draft.variants)
+            latest.saved_at = now
+            return
+        self._session.add(
+            RevisionRow(
+                id=_new_id(),
+                draft_id=draft.id,
+                title=draft.title,
+                body=draft.body,
+                variants=dict(draft.variants),
+                created_at=now,
+                saved_at=now,
+            )
+        )
+        self._session.flush()
+        self._prune(draft.id)
+
+    def _prune(self, draft_id: str) -> None:
+        surplus = select(RevisionRow.id).where(RevisionRow.draft_id == draft_id)
+        surplus = surplus.order_by(RevisionRow.created_at.desc(), RevisionRow.saved_at.desc())
+        old_ids = builtins.list(
+            self._session.scalars(surplus.offset(MAX_REVISIONS_PER_DRAFT).limit(1000))
+        )
+        if old_ids:
+            self._session.execute(delete(RevisionRow).where(RevisionRow.id.in_(old_ids)))
+
+
+class DraftRepository:
+    """Drafts with their targets, per-network variants, attachments and revision history."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+        self._session = uow.session
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def get(self, draft_id: str) -> Draft | None:
+        row = self._load(draft_id)
+        return None if row is None else _draft_from_row(row)
+
+    def require(self, draft_id: str) -> Draft:
+        """Like ``get`` but raises ``DraftNotFound``."""
+        return _draft_from_row(self._row(draft_id))
+
+    def list(
+        self,
+        search: str | None = None,
+        include_trashed: bool = False,
+        state: DraftState | str | None = None,
+        limit: int | None = DEFAULT_PAGE_SIZE,
+        offset: int = 0,
+    ) -> builtins.list[Draft]:
+        """One page of drafts, most recently edited first.
+
+        ``search`` matches every word, case-insensitively, in the title or body. Trashed drafts
+        are left out unless ``include_trashed`` or ``state=DraftState.TRASHED``. Targets and
+        attachments are fetched for the rows of this page only (two extra queries, not one per
+        row); revisions are never loaded here.
+        """
+        query = (
+            select(DraftRow)
+            .where(*self._filters(search, include_trashed, state))
+            .order_by(DraftRow.updated_at.desc(), DraftRow.id.desc())
+            .offset(offset)
+            .options(selectinload(DraftRow.targets), selectinload(DraftRow.attachments))
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        return [_draft_from_row(row) for row in self._session.scalars(query)]
+
+    def count(
+        self,
+        search: str | None = None,
+        include_trashed: bool = False,
+        state: DraftState | str | None = None,
+    ) -> int:
+        query = select(func.count()).select_from(DraftRow)
+        query = query.where(*self._filters(search, include_trashed, state))
+        return int(self._session.scalar(query) or 0)
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def create(
+        self,
+        body: str = "",
+        title: str = "",
+        targets: Sequence[str] = (),
+        variants: VariantsInput | None = None,
+        scheduled_at: datetime | None = None,
+        author: str = "",
+    ) -> Draft:
+        """A new draft in state ``draft``, with its first revision."""
+        self._check_accounts_exist(_unique(targets))  # before anything is added
+        now = self._uow.clock()
+        row = DraftRow(
+            id=_new_id(),
+            title=title,
+            body=body,
+            variants=_normalise_variants(variants),
+            state=DraftState.DRAFT.value,
+            author=author,
+            scheduled_at=_require_aware(scheduled_at, "scheduled_at"),
+            search_text=_fold(title, body),
+            created_at=now,
+            updated_at=now,
+        )
+        row.targets = []
+        row.attachments = []
+        self._session.add(row)
+        self._set_targets(row, targets)
+        self._session.flush()
+        self._uow.revisions.record(row, now)
+        return _draft_from_row(row)
+
+    def update(
+        self,
+        draft_id: str,
+        *,
+        title: str | Unset = UNSET,
+        body: str | Unset = UNSET,
+        variants: VariantsInput | Unset = UNSET,
+        targets: Sequence[str] | Unset = UNSET,
+        scheduled_at: datetime | Unset | None = UNSET,
+    ) -> Draft:
+        """Change what is given; leave the rest. Cheap to call on every autosave.
+
+        Nothing is written when nothing changed. A change of title, body or variants also records
+        a revision (coalesced, see ``REVISION_COALESCE_WINDOW``). Raises ``DraftNotFound``, and
+        ``DraftLocked`` for a queued or published draft.
+        """
+        row = self._row(draft_id)
+        content_changed = False
+        other_changed = False
+        if title is not UNSET and title != row.title:
+            content_changed = True
+        if body is not UNSET and body != row.body:
+            content_changed = True
+        new_variants = None if variants is UNSET else _normalise_variants(variants)
+        if new_variants is not None and new_variants != row.variants:
+            content_changed = True
+        new_targets = None if targets is UNSET else _unique(targets)
+        if new_targets is not None and new_targets != [t.account_id for t in row.targets]:
+            other_changed = True
+        if scheduled_at is not UNSET:
+            _require_aware(scheduled_at, "scheduled_at")
+            if scheduled_at != row.scheduled_at:
+                other_changed = True
+        if not (content_changed or other_changed):
+            return _draft_from_row(row)
+        self._check_editable(row)
+        if new_targets is not None:
+            self._check_accounts_exist(new_targets)  # before anything is changed
+
+        now = self._uow.clock()
+        if title is not UNSET:
+            row.title = title
+        if body is not UNSET:
+            row.body = body
+        if new_variants is not None:
+            row.variants = new_variants
+        if new_targets is not None:
+            self._set_targets(row, new_targets)
+        if scheduled_at is not UNSET:
+            row.scheduled_at = scheduled_at
+        row.search_text = _fold(row.title, row.body)
+        row.updated_at = now
+        self._session.flush()
+        if content_changed:
+            self._uow.revisions.record(row, now)
+        return _draft_from_row(row)
+
+    def restore_revision(self, draft_id: str, revision_id: str) -> Draft:
+        """Put an earlier revision's title, body and variants back (itself a new change)."""
+        revision = self._session.get(RevisionRow, revision_id)
+        if revision is None or revision.draft_id != draft_id:
+            raise DraftNotFound(f"draft {draft_id} has no revision {revision_id}")
+        return self.update(
+            draft_id,
+            title=revision.title,
+            body=revision.body,
+            variants=dict(revision.variants),
+        )
+
+    def duplicate(self, draft_id: str, author: str | None = None) -> Draft:
+        """A fresh draft with the same content, targets and attachments, not scheduled."""
+        source = self._row(draft_id)
+        copy = self.create(
+            body=source.body,
+            title=source.title,
+            targets=[t.account_id for t in source.targets],
+            variants=_variants_from_json(source.variants),
+            scheduled_at=None,
+            author=source.author if author is None else author,
+        )
+        copy_row = self._row(copy.id)
+        for attachment in source.attachments:
+            copy_row.attachments.append(self._uow.attachments.copy_row(attachment, copy.id))
+        self._session.flush()
+        return _draft_from_row(copy_row)
+
+    def set_state(self, draft_id: str, state: DraftState | str) -> Draft:
+        """Move the draft through its life cycle; ``InvalidTransition`` if the move is not allowed.
+
+        Setting the state it already has is a no-op.
+        """
+        row = self._row(draft_id)
+        target = DraftState(state)
+        current = DraftState(row.state)
+        if target == current:
+            return _draft_from_row(row)
+        check_transition(current, target)
+        row.state = target.value
+        row.updated_at = self._uow.clock()
+        self._session.flush()
+        return _draft_from_row(row)
+
+    def trash(self, draft_id: str) -> Draft:
+        return self.set_state(draft_id, DraftState.TRASHED)
+
+    def restore(self, draft_id: str) -> Draft:
+        """Bring a trashed draft back as a plain draft."""
+        return self.set_state(draft_id, DraftState.DRAFT)
+
+    def delete(self, draft_id: str) -> None:
+        """Remove the draft for good (emptying the trash); its files go once this commits."""
+        row = self._row(draft_id)
+        paths = [self._uow.data_dir / a.stored_path for a in row.attachments]
+        self._session.delete(row)
+        self._session.flush()
+        for path in paths:
+            self._uow.after_commit(_deleter(path))
+
+    # -- helpers for the other repositories --------------------------------------------------
+
+    def editable_row(self, draft_id: str) -> DraftRow:
+        """The draft's row, for a change made through another repository.
+
+        Raises ``DraftNotFound`` or ``DraftLocked``; the caller sets ``updated_at`` once its
+        change is certain.
+        """
+        row = self._row(draft_id)
+        self._check_editable(row)
+        return row
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _load(self, draft_id: str) -> DraftRow | None:
+        return self._session.scalars(
+            select(DraftRow)
+            .where(DraftRow.id == draft_id)
+            .options(selectinload(DraftRow.targets), selectinload(DraftRow.attachments))
+        ).first()
+
+    def _row(self, draft_id: str) -> DraftRow:
+        row = self._load(draft_id)
+        if row is None:
+            raise DraftNotFound(f"no draft with id {draft_id}")
+        return row
+
+    @staticmethod
+    def _check_editable(row: DraftRow) -> None:
+        if DraftState(row.state) in LOCKED_STATES:
+            raise DraftLocked(
+                f"this draft is {row.state.replace('_', ' ')} and can no longer be changed; "
+                "duplicate it to write a new version"
+            )
+
+    def _check_accounts_exist(self, account_ids: Sequence[str]) -> None:
+        if not account_ids:
+            return
+        query = select(AccountRow.id).where(AccountRow.id.in_(account_ids))
+        known = set(self._session.scalars(query))
+        missing = [a for a in account_ids if a not in known]
+        if missing:
+            raise UnknownAccount(f"no account with id {', '.join(missing)}")
+
+    def _set_targets(self, row: DraftRow, account_ids: Iterable[str]) -> None:
+        wanted = _unique(account_ids)
+        self._check_accounts_exist(wanted)
+        existing = {t.account_id: t for t in row.targets}
+        for target in builtins.list(row.targets):
+            if target.account_id not in wanted:
+                row.targets.remove(target)
+        ordered: builtins.list[DraftTargetRow] = []
+        for position, account_id in enumerate(wanted):
+            target_row = existing.get(account_id)
+            if target_row is None:
+                target_row = DraftTargetRow(account_id=account_id, position=position)
+            else:
+                target_row.position = position
+            ordered.append(target_row)
+        row.targets = ordered
+
+    @staticmethod
+    def _filters(
+        search: str | None, include_trashed: bool, state: DraftState | str | None
+    ) -> builtins.list[ColumnElement[bool]]:
+        conditions: builtins.list[ColumnElement[bool]] = []
+        if state is not None:
+            conditions.append(DraftRow.state == DraftState(state).value)
+        elif not include_trashed:
+            conditions.append(DraftRow.state != DraftState.TRASHED.value)
+        for word in (search or "").casefold().split():
+            conditions.append(DraftRow.search_text.contains(word, autoescape=True))
+        return conditions
+
+
+class AttachmentRepository:
+    """Images attached to drafts: the file in the data folder, its checksum and alt text."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+        self._session = uow.session
+
+    def add(self, draft_id: str, source_path: Path | str, alt_text: str = "") -> Attachment:
+        """Copy and check the image, then attach it at the end of the draft's images.
+
+        Raises ``AttachmentRejected`` (the file is gone, too big, damaged or not an image),
+        ``DraftNotFound`` or ``DraftLocked``; in every case the draft stays as it was.
+        """
+        draft_row = self._uow.drafts.editable_row(draft_id)
+        attachment_id = _new_id()
+        imported = import_image(Path(source_path), self._uow.data_dir, attachment_id)
+        draft_row.updated_at = self._uow.clock()
+        stored = self._uow.data_dir / imported.stored_path
+        self._uow.after_rollback(_deleter(stored))
+        row = AttachmentRow(
+            id=attachment_id,
+            draft_id=draft_id,
+            stored_path=imported.stored_path,
+            original_name=imported.original_name,
+            sha256=imported.sha256,
+            size_bytes=imported.size_bytes,
+            mime_type=imported.mime_type,
+            alt_text=alt_text,
+            position=self._next_position(draft_id),
+            created_at=self._uow.clock(),
+        )
+        draft_row.attachments.append(row)
+        self._session.flush()
+        return _attachment_from_row(row)
+
+    def get(self, attachment_id: str) -> Attachment | None:
+        row = self._session.get(AttachmentRow, attachment_id)
+        return None if row is None else _attachment_from_row(row)
+
+    def list_for_draft(self, draft_id: str) -> builtins.list[Attachment]:
+        query = (
+            select(AttachmentRow)
+            .where(AttachmentRow.draft_id == draft_id)
+            .order_by(AttachmentRow.position, AttachmentRow.id)
+        )
+        return [_attachment_from_row(row) for row in self._session.scalars(query)]
+
+    def set_alt_text(self, attachment_id: str, alt_text: str) -> Attachment:
+        row = self._row(attachment_id)
+        if row.alt_text != alt_text:
+            draft_row = self._uow.drafts.editable_row(row.draft_id)
+            draft_row.updated_at = self._uow.clock()
+            row.alt_text = alt_text
+            self._session.flush()
+        return _attachment_from_row(row)
+
+    def remove(self, attachment_id: str) -> None:
+        """Detach the image; its file is deleted once the unit of work commits."""
+        row = self._row(attachment_id)
+        draft_row = self._uow.drafts.editable_row(row.draft_id)
+        draft_row.updated_at = self._uow.clock()
+        path = self._uow.data_dir / row.stored_path
+        draft_row.attachments.remove(row)
+        self._session.flush()
+        self._uow.after_commit(_deleter(path))
+
+    def path_of(self, attachment: Attachment) -> Path:
+        """Where the attachment's file is on disk."""
+        return self._uow.data_dir / attachment.stored_path
+
+    def copy_row(self, source: AttachmentRow, draft_id: str) -> AttachmentRow:
+        """A copy of ``source`` (file included) for another draft; used by ``duplicate``."""
+        new_id = _new_id()
+        source_file = self._uow.data_dir / source.stored_path
+        relative = Path(source.stored_path).with_name(new_id + Path(source.stored_path).suffix)
+        target_file = self._uow.data_dir / relative
+        try:
+            shutil.copyfile(source_file, target_file)
+        except FileNotFoundError:
+            raise AttachmentRejected(
+                f"the image {source.original_name} is missing from the data folder "
+                f"({source.stored_path}); remove it from the draft and attach it again"
+            ) from None
+        self._uow.after_rollback(_deleter(target_file))
+        return AttachmentRow(
+            id=new_id,
+            draft_id=draft_id,
+            stored_path=relative.as_posix(),
+            original_name=source.original_name,
+            sha256=source.sha256,
+            size_bytes=source.size_bytes,
+            mime_type=source.mime_type,
+            alt_text=source.alt_text,
+            position=source.position,
+            created_at=self._uow.clock(),
+        )
+
+    def _next_position(self, draft_id: str) -> int:
+        query = select(func.max(AttachmentRow.position)).where(AttachmentRow.draft_id == draft_id)
+        highest = self._session.scalar(query)
+        return 0 if highest is None else int(highest) + 1
+
+    def _row(self, attachment_id: str) -> AttachmentRow:
+        row = self._session.get(AttachmentRow, attachment_id)
+        if row is None:
+            raise UnknownAttachment(f"no attachment with id {attachment_id}")
+        return row
+
+
+def _deleter(path: Path) -> Callable[[], None]:
+    """An action that deletes ``path`` if it is still there."""
+
+    def delete_file() -> None:
+        path.unlink(missing_ok=True)
+
+    return delete_file
+
+
+def _unique(values: Iterable[str]) -> builtins.list[str]:
+    """The values in their first-seen order, without repeats."""
+    return builtins.list(dict.fromkeys(values))
