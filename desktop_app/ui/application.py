@@ -1,0 +1,190 @@
+"""Starts the window: application identity, language, the database thread, the main window.
+
+The window is shown before the database is opened: opening and migrating run on the database
+thread, and the sections fill in when the store reports ready.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import signal
+import socket
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import (
+    QCoreApplication,
+    QLibraryInfo,
+    QLocale,
+    QSocketNotifier,
+    QTimer,
+    QTimeZone,
+    QTranslator,
+)
+from PySide6.QtWidgets import QApplication
+
+from desktop_app import __version__
+from desktop_app.config import APP_AUTHOR, APP_NAME, DEFAULT_TIMEZONE, AppConfig
+from desktop_app.ui.db_worker import DatabaseWorker
+from desktop_app.ui.event_log import EventLog
+from desktop_app.ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from desktop_app.store.database import Store
+
+RESOURCES_DIR = Path(__file__).resolve().parents[2] / "resources"
+TRANSLATIONS_DIR = RESOURCES_DIR / "translations"
+STYLE_SHEET = RESOURCES_DIR / "qss" / "kanal.qss"
+EVENT_LOG_NAME = "kanal.jsonl"
+SUPPORTED_LANGUAGES = ("sv", "en")
+
+WindowShownHook = Callable[[MainWindow], None]
+
+
+def choose_language(requested: str | None, system: QLocale | None = None) -> str:
+    """``--lang`` wins; else Swedish if the system prefers it; else English."""
+    if requested in SUPPORTED_LANGUAGES:
+        return requested
+    system = system or QLocale.system()
+    for name in system.uiLanguages():
+        if name.lower().startswith("sv"):
+            return "sv"
+    return "en"
+
+
+def locale_for(language: str) -> QLocale:
+    if language == "sv":
+        return QLocale(QLocale.Language.Swedish, QLocale.Country.Sweden)
+    return QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
+
+
+def install_translators(app: QCoreApplication, language: str) -> list[QTranslator]:
+    """Load Kanal's own messages and Qt's (standard dialogs) for ``language``."""
+    installed: list[QTranslator] = []
+    own = QTranslator(app)
+    if own.load(f"kanal_{language}", str(TRANSLATIONS_DIR)):
+        app.installTranslator(own)
+        installed.append(own)
+    qt_base = QTranslator(app)
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if language != "en" and qt_base.load(f"qtbase_{language}", qt_dir):
+        app.installTranslator(qt_base)
+        installed.append(qt_base)
+    return installed
+
+
+def display_zone() -> QTimeZone:
+    """Times are shown in Swedish time by default; stored in UTC."""
+    zone = QTimeZone(DEFAULT_TIMEZONE.encode("ascii"))
+    return zone if zone.isValid() else QTimeZone.systemTimeZone()
+
+
+def create_application(config: AppConfig, argv: list[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        app = existing
+    else:
+        app = QApplication(argv if argv is not None else [APP_NAME.lower()])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_AUTHOR)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("kanal")
+    language = choose_language(config.lang)
+    QLocale.setDefault(locale_for(language))
+    install_translators(app, language)
+    if STYLE_SHEET.is_file():
+        app.setStyleSheet(STYLE_SHEET.read_text(encoding="utf-8"))
+    return app
+
+
+def build_main_window(
+    config: AppConfig, worker: DatabaseWorker, event_log: EventLog | None = None
+) -> MainWindow:
+    return MainWindow(
+        worker=worker,
+        data_dir=config.data_dir,
+        display_zone=display_zone(),
+        author=_current_user(),
+        practice_mode=config.sandbox,
+        event_log=event_log,
+    )
+
+
+def run_application(config: AppConfig, on_window_shown: WindowShownHook | None = None) -> int:
+    """Show the main window at once, open the store behind it, run until the window closes.
+
+    ``on_window_shown`` is called with the window once it is on screen; the crash-recovery test
+    uses it to type into the real composer of the real program.
+    """
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    event_log = EventLog(config.log_dir / EVENT_LOG_NAME)
+    event_log.write("starting", version=__version__, practice_mode=config.sandbox)
+    app = create_application(config)
+    worker = DatabaseWorker()
+    window = build_main_window(config, worker, event_log)
+
+    def open_store_on_worker() -> Store:
+        # Imported on the database thread: the store's libraries load while the window paints.
+        from desktop_app.app import open_store
+
+        return open_store(config)
+
+    worker.open_store(open_store_on_worker)
+    window.show()
+
+    def announce() -> None:
+        event_log.write("window_shown", practice_mode=config.sandbox)
+        if on_window_shown is not None:
+            on_window_shown(window)
+
+    QTimer.singleShot(0, announce)
+    stop_on_signals = _quit_on_termination_signals(app)
+    try:
+        code = app.exec()
+    finally:
+        window.shutdown()
+        stop_on_signals()
+    return int(code)
+
+
+def _current_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (some service accounts): still let people write
+        return ""
+
+
+def _quit_on_termination_signals(app: QApplication) -> Callable[[], None]:
+    """SIGTERM/SIGINT close the window normally, so the draft is saved.
+
+    Python runs signal handlers only between bytecodes; while Qt's loop waits in C++ none run.
+    ``set_wakeup_fd`` writes a byte to a socket on each signal and a QSocketNotifier wakes the
+    loop, which lets the handler run.
+    """
+    receiver, sender = socket.socketpair()
+    receiver.setblocking(False)
+    sender.setblocking(False)
+    previous_fd = signal.set_wakeup_fd(sender.fileno())
+    notifier = QSocketNotifier(receiver.fileno(), QSocketNotifier.Type.Read, app)
+
+    def drain() -> None:
+        with contextlib.suppress(OSError):
+            receiver.recv(64)
+
+    notifier.activated.connect(drain)
+    previous_handlers = {
+        sig: signal.signal(sig, lambda _signum, _frame: app.quit())
+        for sig in (signal.SIGTERM, signal.SIGINT)
+    }
+
+    def restore() -> None:
+        notifier.setEnabled(False)
+        signal.set_wakeup_fd(previous_fd)
+        for sig, handler in previous_handlers.items():
+            signal.signal(sig, handler)
+        receiver.close()
+        sender.close()
+
+    return restore

@@ -1,0 +1,358 @@
+"""The main window: a sidebar of sections, the section itself, and a status bar."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimeZone, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.domain.accounts import Account
+from desktop_app.ui import draft_jobs
+from desktop_app.ui.composer import ComposerWidget
+from desktop_app.ui.connectivity import ConnectivityMonitor
+from desktop_app.ui.db_worker import DatabaseWorker
+from desktop_app.ui.drafts_view import DraftsView
+from desktop_app.ui.event_log import EventLog
+
+WINDOW_STATE_FILE = "window.json"
+RESCUE_FOLDER = "unsaved"  # drafts that could not be saved when the window closed
+SECTION_INBOX = 0
+SECTION_COMPOSE = 1
+SECTION_DRAFTS = 2
+SECTION_SCHEDULED = 3
+SECTION_SENT = 4
+SECTION_ACCOUNTS = 5
+
+
+class PlaceholderSection(QWidget):
+    """A section that is not built yet says what it will hold, instead of showing fake data."""
+
+    def __init__(self, heading: str, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        title = QLabel(heading)
+        title.setObjectName("sectionHeading")
+        body = QLabel(text)
+        body.setWordWrap(True)
+        body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        body.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        body.setAccessibleName(heading)
+        layout.addWidget(title)
+        layout.addWidget(body)
+        layout.addStretch(1)
+        self.text = text
+
+
+class MainWindow(QMainWindow):
+    """Sidebar (Inbox, Compose, Drafts, Scheduled, Sent, Accounts), sections, status bar.
+
+    Signals:
+        closed(): the window has saved, stopped its timers and joined its threads.
+    """
+
+    closed = Signal()
+
+    def __init__(
+        self,
+        worker: DatabaseWorker,
+        data_dir: Path,
+        display_zone: QTimeZone,
+        author: str,
+        practice_mode: bool = False,
+        event_log: EventLog | None = None,
+        connectivity: ConnectivityMonitor | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.practice_mode = practice_mode
+        self._worker = worker
+        self._data_dir = data_dir
+        self._event_log = event_log
+        self._closed = False
+        self._accounts: list[Account] = []
+        self._open_draft_id: str | None = None  # the composer's draft, reopened after a crash
+        title = self.tr("Kanal")
+        if practice_mode:
+            title = self.tr("Kanal — Practice mode (nothing is published)")
+        self.setWindowTitle(title)
+        self.setMinimumSize(QSize(640, 480))
+
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        self.practice_banner = QLabel(
+            self.tr(
+                "Practice mode: you are working against Kanal's own practice platforms. "
+                "Nothing you do here reaches the public."
+            )
+        )
+        self.practice_banner.setObjectName("practiceBanner")
+        self.practice_banner.setWordWrap(True)
+        self.practice_banner.setStyleSheet(
+            "background: #fff3cd; color: #5c4400; padding: 8px; font-weight: 600;"
+        )
+        self.practice_banner.setVisible(practice_mode)
+        outer.addWidget(self.practice_banner)
+
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        outer.addLayout(body, 1)
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setAccessibleName(self.tr("Sections"))
+        self.sidebar.setFixedWidth(170)
+        self.stack = QStackedWidget()
+        body.addWidget(self.sidebar)
+        body.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.composer = ComposerWidget(worker, data_dir, display_zone, author)
+        self.drafts = DraftsView(worker, display_zone)
+        sections: list[tuple[str, QWidget]] = [
+            (
+                self.tr("Inbox"),
+                PlaceholderSection(
+                    self.tr("Inbox"),
+                    self.tr(
+                        "Comments, mentions and replies from every account will gather here, "
+                        "with what is still unanswered and for how long, so that questions are "
+                        "answered quickly. Connect an account to start."
+                    ),
+                ),
+            ),
+            (self.tr("Compose"), self.composer),
+            (self.tr("Drafts"), self.drafts),
+            (
+                self.tr("Scheduled"),
+                PlaceholderSection(
+                    self.tr("Scheduled"),
+                    self.tr(
+                        "Posts waiting for their publishing time will be listed here, with "
+                        "the time and the accounts they go to."
+                    ),
+                ),
+            ),
+            (
+                self.tr("Sent"),
+                PlaceholderSection(
+                    self.tr("Sent"),
+                    self.tr(
+                        "Everything that has been published will be kept here as the public "
+                        "record: who published what, where and when, ready to export for "
+                        "archiving."
+                    ),
+                ),
+            ),
+            (
+                self.tr("Accounts"),
+                PlaceholderSection(
+                    self.tr("Accounts"),
+                    self.tr(
+                        "The blog, Facebook Pages, X, Mastodon and Bluesky accounts Kanal posts "
+                        "as will be managed here: connect, sign in again, and see whether each "
+                        "one works."
+                    ),
+                ),
+            ),
+        ]
+        for index, (name, widget) in enumerate(sections):
+            item = QListWidgetItem(name)
+            item.setToolTip(self.tr("Ctrl+{number}").format(number=index + 1))
+            self.sidebar.addItem(item)
+            self.stack.addWidget(widget)
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self)
+            shortcut.activated.connect(self._section_selector(index))
+        self.sidebar.currentRowChanged.connect(self._on_section_changed)
+
+        self.online_label = QLabel(self.tr("Checking connection…"))
+        self.online_label.setObjectName("onlineStatus")
+        self.queue_label = QLabel()
+        self.queue_label.setObjectName("queueStatus")
+        self.database_label = QLabel(self.tr("Opening the database…"))
+        self.statusBar().addWidget(self.database_label, 1)
+        self.statusBar().addPermanentWidget(self.queue_label)
+        self.statusBar().addPermanentWidget(self.online_label)
+        self.set_queue_length(0)
+
+        self._connectivity = connectivity or ConnectivityMonitor(self)
+        self._connectivity.online_changed.connect(self.set_online)
+        if self._connectivity.online is not None:
+            self.set_online(self._connectivity.online)
+
+        worker.store_opened.connect(self._on_store_opened)
+        worker.store_failed.connect(self._on_store_failed)
+        self.drafts.open_requested.connect(self._open_draft_in_composer)
+        self.composer.draft_saved.connect(self.drafts.model.refresh_draft)
+        self.composer.draft_saved.connect(self._remember_open_draft)
+        self.composer.loaded.connect(self._on_draft_loaded)
+
+        self._restore_window_state()
+        if self.sidebar.currentRow() < 0:
+            self.sidebar.setCurrentRow(SECTION_COMPOSE)
+
+    # ----- sections -------------------------------------------------------------------------
+
+    def _section_selector(self, index: int) -> Callable[[], None]:
+        return lambda: self.show_section(index)
+
+    def show_section(self, index: int) -> None:
+        self.sidebar.setCurrentRow(index)
+
+    def current_section(self) -> int:
+        return self.stack.currentIndex()
+
+    @Slot(int)
+    def _on_section_changed(self, index: int) -> None:
+        if index < 0:
+            return
+        self.stack.setCurrentIndex(index)
+        if index == SECTION_DRAFTS:
+            self.composer.save_now()  # so the list shows what was just typed
+            self.drafts.activate()
+
+    @Slot(str)
+    def _open_draft_in_composer(self, draft_id: str) -> None:
+        self.composer.open_draft(draft_id)
+        self.show_section(SECTION_COMPOSE)
+
+    # ----- status bar -----------------------------------------------------------------------
+
+    @Slot(bool)
+    def set_online(self, online: bool) -> None:
+        if online:
+            self.online_label.setText(self.tr("● Online"))
+            self.online_label.setStyleSheet("color: #1b5e20;")
+        else:
+            self.online_label.setText(self.tr("○ Offline: drafts are kept and sent later"))
+            self.online_label.setStyleSheet("color: #8a4b00;")
+
+    @Slot(int)
+    def set_queue_length(self, count: int) -> None:
+        """The engine reports how many posts wait to be sent."""
+        self.queue_label.setText(self.tr("Sending queue: %n", "", count))
+
+    @Slot()
+    def _on_store_opened(self) -> None:
+        self.database_label.setText(self.tr("Database ready"))
+        if self._event_log is not None:
+            self._event_log.write("store_ready")
+        self._worker.submit(self, draft_jobs.list_accounts, self._on_accounts)
+        if self.current_section() == SECTION_DRAFTS:
+            self.drafts.activate()
+        if self._open_draft_id is not None and self.composer.is_blank():
+            # The draft that was open when Kanal last stopped, even if it was killed.
+            self.composer.open_draft(self._open_draft_id, quiet_if_missing=True)
+
+    @Slot(str)
+    def _remember_open_draft(self, draft_id: str) -> None:
+        if draft_id == self.composer.draft_id and draft_id != self._open_draft_id:
+            self._open_draft_id = draft_id
+            self.save_window_state()
+
+    @Slot(str)
+    def _on_draft_loaded(self, draft_id: str) -> None:
+        self._remember_open_draft(draft_id)
+        if self._event_log is not None:
+            self._event_log.write(
+                "draft_opened",
+                draft_id=draft_id,
+                body_chars=len(self.composer.body_editor.toPlainText()),
+            )
+
+    @Slot(str)
+    def _on_store_failed(self, message: str) -> None:
+        self.database_label.setText(
+            self.tr("The database could not be opened: {reason}").format(reason=message)
+        )
+        self.database_label.setStyleSheet("color: #b00020;")
+        if self._event_log is not None:
+            self._event_log.write("store_failed", message=message)
+
+    def _on_accounts(self, accounts: list[Account]) -> None:
+        self._accounts = accounts
+        self.composer.set_accounts(accounts)
+        self.drafts.set_accounts(accounts)
+
+    # ----- window state ---------------------------------------------------------------------
+
+    def _state_path(self) -> Path:
+        return self._data_dir / WINDOW_STATE_FILE
+
+    def _restore_window_state(self) -> None:
+        try:
+            state = json.loads(self._state_path().read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.resize(1100, 720)
+            return
+        geometry = state.get("geometry") if isinstance(state, dict) else None
+        restored = False
+        if isinstance(geometry, str):
+            try:
+                raw = base64.b64decode(geometry.encode("ascii"), validate=True)
+                restored = self.restoreGeometry(QByteArray(raw))
+            except ValueError:
+                restored = False
+        if not restored:
+            self.resize(1100, 720)
+        section = state.get("section") if isinstance(state, dict) else None
+        if isinstance(section, int) and 0 <= section < self.stack.count():
+            self.sidebar.setCurrentRow(section)
+        open_draft = state.get("open_draft") if isinstance(state, dict) else None
+        if isinstance(open_draft, str) and open_draft:
+            self._open_draft_id = open_draft
+
+    def save_window_state(self) -> None:
+        geometry = base64.b64encode(bytes(self.saveGeometry().data())).decode("ascii")
+        state = {
+            "geometry": geometry,
+            "section": self.current_section(),
+            "open_draft": self._open_draft_id,
+        }
+        path = self._state_path()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_suffix(".tmp")
+            temporary.write_text(json.dumps(state), encoding="utf-8")
+            temporary.replace(path)
+        except OSError:
+            pass  # losing the window size must never stop the program from closing
+
+    # ----- closing --------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Save the draft, stop timers and join every thread this window started. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        self.save_window_state()
+        if not self.composer.save_blocking():
+            # The store refused (or is gone): keep the text in a file rather than lose it.
+            rescued = self.composer.rescue_to(self._data_dir / RESCUE_FOLDER)
+            if self._event_log is not None and rescued is not None:
+                self._event_log.write("unsaved_draft_rescued", path=str(rescued))
+        self.composer.shutdown()
+        self.drafts.shutdown()
+        self._connectivity.close()
+        self._worker.close()
+        if self._event_log is not None:
+            self._event_log.write("window_closed")
+        self.closed.emit()

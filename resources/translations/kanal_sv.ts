@@ -1,0 +1,907 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="sv" sourcelanguage="en">
+<context>
+    <name>ComposerWidget</name>
+    <message>
+        <location filename="../../desktop_app/ui/composer.py" line="+146"/>
+        <location line="+229"/>
+        <source>New draft</source>
+        <translation>Nytt utkast</translation>
+    </message>
+    <message>
+        <location line="-221"/>
+        <location line="+222"/>
+        <source>Not saved yet</source>
+        <translation>Inte sparat ännu</translation>
+    </message>
+    <message>
+        <location line="-220"/>
+        <source>Save status</source>
+        <translation>Sparstatus</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;New draft</source>
+        <translation>&amp;Nytt utkast</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Blog post &amp;title</source>
+        <translation>&amp;Rubrik för blogginlägget</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Blog post title</source>
+        <translation>Rubrik för blogginlägget</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Required for the blog</source>
+        <translation>Krävs för bloggen</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Post text for all networks</source>
+        <translation>Inläggets text för alla nätverk</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Write the post here…</source>
+        <translation>Skriv inlägget här…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Common text</source>
+        <translation>Gemensam text</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Length per network</source>
+        <translation>Längd per nätverk</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Choose where to post to see the length checks.</source>
+        <translation>Välj var inlägget ska publiceras för att se längdkontrollerna.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Post to</source>
+        <translation>Publicera på</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Accounts to post to</source>
+        <translation>Konton att publicera på</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>When</source>
+        <translation>När</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Schedule for later</source>
+        <translation>&amp;Schemalägg till senare</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Publishing time</source>
+        <translation>Publiceringstid</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Local time ({zone})</source>
+        <translation>Lokal tid ({zone})</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Images</source>
+        <translation>Bilder</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Attached images</source>
+        <translation>Bifogade bilder</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Alt text:</source>
+        <translation>&amp;Alternativtext:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Alt text of the selected image</source>
+        <translation>Alternativtext för den markerade bilden</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Describe the image for those who cannot see it</source>
+        <translation>Beskriv bilden för den som inte kan se den</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Add &amp;image…</source>
+        <translation>Lägg till &amp;bild…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Remove image</source>
+        <translation>&amp;Ta bort bild</translation>
+    </message>
+    <message>
+        <location line="+149"/>
+        <source>Saving…</source>
+        <translation>Sparar…</translation>
+    </message>
+    <message>
+        <location line="+80"/>
+        <source>Unsaved changes</source>
+        <translation>Osparade ändringar</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+60"/>
+        <location line="+265"/>
+        <source>Draft</source>
+        <translation>Utkast</translation>
+    </message>
+    <message>
+        <location line="-322"/>
+        <source>Saved {time}</source>
+        <translation>Sparat {time}</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Could not save: {reason}. Your text is kept here; trying again.</source>
+        <translation>Kunde inte spara: {reason}. Din text finns kvar här; Kanal försöker igen.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Not saved</source>
+        <translation>Inte sparat</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>That draft no longer exists.</source>
+        <translation>Utkastet finns inte längre.</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>Saved</source>
+        <translation>Sparat</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Could not open the draft: {reason}</source>
+        <translation>Utkastet kunde inte öppnas: {reason}</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>Tick the accounts this post goes to.</source>
+        <translation>Kryssa i de konton som inlägget ska publiceras på.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>No accounts are connected yet. Choose networks now; pick the accounts once they are added.</source>
+        <translation>Inga konton är anslutna ännu. Välj nätverk nu och välj konton när de har lagts till.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Removed account</source>
+        <translation>Borttaget konto</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Length check for {network}</source>
+        <translation>Längdkontroll för {network}</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Use common text</source>
+        <translation>Använd gemensam text</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Use the common text for {network}</source>
+        <translation>Använd den gemensamma texten för {network}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Customise</source>
+        <translation>Anpassa</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Customise the text for {network}</source>
+        <translation>Anpassa texten för {network}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Post text for {network}</source>
+        <translation>Inläggets text för {network}</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>{network}: {length} characters (no limit)</source>
+        <translation>{network}: {length} tecken (ingen gräns)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>title missing</source>
+        <translation>rubrik saknas</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{network}: at least {length}/{limit} — far too long</source>
+        <translation>{network}: minst {length}/{limit} — alldeles för lång</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{network}: {length}/{limit} — {over} too many</source>
+        <translation>{network}: {length}/{limit} — {over} för mycket</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{network}: {length}/{limit} — too long in bytes ({bytes}/{max})</source>
+        <translation>{network}: {length}/{limit} — för lång räknat i byte ({bytes}/{max})</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{network}: {length}/{limit} — contains characters it refuses</source>
+        <translation>{network}: {length}/{limit} — innehåller tecken som inte godtas</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{network}: {length}/{limit} — empty</source>
+        <translation>{network}: {length}/{limit} — tom</translation>
+    </message>
+    <message>
+        <location line="+40"/>
+        <source>Add images</source>
+        <translation>Lägg till bilder</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Images (*.png *.jpg *.jpeg *.gif *.webp)</source>
+        <translation>Bilder (*.png *.jpg *.jpeg *.gif *.webp)</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>the file is no longer there</source>
+        <translation>filen finns inte längre kvar</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Could not add the image “{name}”: {reason}. Nothing else was changed.</source>
+        <translation>Bilden ”{name}” kunde inte läggas till: {reason}. Inget annat har ändrats.</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>no alt text</source>
+        <translation>ingen alternativtext</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This image has no alt text yet.</source>
+        <translation>Bilden har ingen alternativtext ännu.</translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <source>Could not remove the image: {reason}</source>
+        <translation>Bilden kunde inte tas bort: {reason}</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+19"/>
+        <source>⚠ %n image(s) lack alt text. Describe every image; publishing will require it.</source>
+        <translation>
+            <numerusform>⚠ %n bild saknar alternativtext. Beskriv varje bild; det krävs för att publicera.</numerusform>
+            <numerusform>⚠ %n bilder saknar alternativtext. Beskriv varje bild; det krävs för att publicera.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ConversationPane</name>
+    <message>
+        <location filename="../../desktop_app/ui/inbox/conversation.py" line="+144"/>
+        <source>Write a reply…</source>
+        <translation>Skriv ett svar…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Send reply</source>
+        <translation>Skicka svar</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Conversation on</source>
+        <translation>Konversation på</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>hidden</source>
+        <translation>dold</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>deleted</source>
+        <translation>raderad</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>awaiting approval</source>
+        <translation>väntar på godkännande</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>may hold personal data</source>
+        <translation>kan innehålla personuppgifter</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Answered by</source>
+        <translation>Besvarat av</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+59"/>
+        <source>%n remote image(s) not loaded, to protect your privacy.</source>
+        <translation>
+            <numerusform>%n extern bild har inte hämtats, för att skydda din integritet.</numerusform>
+            <numerusform>%n externa bilder har inte hämtats, för att skydda din integritet.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>DraftsModel</name>
+    <message>
+        <location filename="../../desktop_app/ui/drafts_view.py" line="+110"/>
+        <source>Text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Networks</source>
+        <translation>Nätverk</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Changed</source>
+        <translation>Ändrat</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Scheduled</source>
+        <translation>Schemalagt</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>(empty)</source>
+        <translation>(tomt)</translation>
+    </message>
+</context>
+<context>
+    <name>DraftsView</name>
+    <message>
+        <location line="+146"/>
+        <location line="+24"/>
+        <source>Drafts</source>
+        <translation>Utkast</translation>
+    </message>
+    <message>
+        <location line="-19"/>
+        <source>&amp;Search:</source>
+        <translation>&amp;Sök:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Words in the title or text</source>
+        <translation>Ord i rubriken eller texten</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Search drafts</source>
+        <translation>Sök bland utkast</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Show &amp;trash</source>
+        <translation>Visa &amp;papperskorgen</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>&amp;Open</source>
+        <translation>&amp;Öppna</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>D&amp;uplicate</source>
+        <translation>&amp;Duplicera</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Move to t&amp;rash</source>
+        <translation>Flytta till &amp;papperskorgen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>R&amp;estore</source>
+        <translation>&amp;Återställ</translation>
+    </message>
+    <message>
+        <location line="+68"/>
+        <source>Draft duplicated.</source>
+        <translation>Utkastet har duplicerats.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Moved to the trash.</source>
+        <translation>Flyttat till papperskorgen.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Restored to the drafts.</source>
+        <translation>Återställt till utkasten.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Something went wrong: {reason}</source>
+        <translation>Något gick fel: {reason}</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>%n draft(s) in the trash</source>
+        <translation>
+            <numerusform>%n utkast i papperskorgen</numerusform>
+            <numerusform>%n utkast i papperskorgen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n draft(s)</source>
+        <translation>
+            <numerusform>%n utkast</numerusform>
+            <numerusform>%n utkast</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>InboxNotifier</name>
+    <message numerus="yes">
+        <location filename="../../desktop_app/ui/inbox/notifications.py" line="+74"/>
+        <source>Kanal: %n unread</source>
+        <translation>
+            <numerusform>Kanal: %n oläst</numerusform>
+            <numerusform>Kanal: %n olästa</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Kanal</source>
+        <translation>Kanal</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n new item(s) in the inbox</source>
+        <translation>
+            <numerusform>%n nytt inlägg i inkorgen</numerusform>
+            <numerusform>%n nya inlägg i inkorgen</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>InboxView</name>
+    <message>
+        <location filename="../../desktop_app/ui/inbox/view.py" line="+112"/>
+        <source>Search authors and text  ( / )</source>
+        <translation>Sök på avsändare och text  ( / )</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>All</source>
+        <translation>Alla</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Unanswered</source>
+        <translation>Obesvarade</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Unanswered &gt; 24 h</source>
+        <translation>Obesvarade &gt; 24 h</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Assigned to me</source>
+        <translation>Tilldelade mig</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Personal data</source>
+        <translation>Personuppgifter</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Hidden and deleted</source>
+        <translation>Dolda och raderade</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>All networks</source>
+        <translation>Alla nätverk</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+241"/>
+        <source>All accounts</source>
+        <translation>Alla konton</translation>
+    </message>
+    <message>
+        <location line="-239"/>
+        <source>All kinds</source>
+        <translation>Alla typer</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Comments</source>
+        <translation>Kommentarer</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mentions</source>
+        <translation>Omnämnanden</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Replies</source>
+        <translation>Svar</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Any state</source>
+        <translation>Alla lägen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>New</source>
+        <translation>Nya</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Read</source>
+        <translation>Lästa</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Answered</source>
+        <translation>Besvarat</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Done</source>
+        <translation>Klara</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Hidden</source>
+        <translation>Dolda</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Deleted</source>
+        <translation>Raderade</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>From</source>
+        <translation>Från</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Sync now</source>
+        <translation>Hämta nu</translation>
+    </message>
+    <message>
+        <location line="+56"/>
+        <source>Read/unread</source>
+        <translation>Läst/oläst</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Done  (e)</source>
+        <translation>Klart  (e)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Assign to me</source>
+        <translation>Tilldela mig</translation>
+    </message>
+    <message>
+        <location line="+137"/>
+        <source>Nothing here.</source>
+        <translation>Här finns inget.</translation>
+    </message>
+    <message>
+        <location line="+66"/>
+        <source>%1: %2 unanswered</source>
+        <translation>%1: %2 obesvarade</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>oldest %1</source>
+        <translation>äldsta %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Unanswered for more than 24 hours</source>
+        <translation>Obesvarat i mer än 24 timmar</translation>
+    </message>
+    <message>
+        <location line="+187"/>
+        <source>Working…</source>
+        <translation>Arbetar…</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Done on the platform and recorded.</source>
+        <translation>Utfört på plattformen och registrerat.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The platform cannot do this; done in Kanal only and recorded.</source>
+        <translation>Plattformen kan inte göra detta; utfört endast i Kanal och registrerat.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Sending reply…</source>
+        <translation>Skickar svar…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Reply sent.</source>
+        <translation>Svaret har skickats.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Could not do that: %1</source>
+        <translation>Det gick inte att utföra: %1</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../desktop_app/ui/main_window.py" line="+87"/>
+        <source>Kanal</source>
+        <translation>Kanal</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Kanal — Practice mode (nothing is published)</source>
+        <translation>Kanal — Övningsläge (inget publiceras)</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Practice mode: you are working against Kanal&apos;s own practice platforms. Nothing you do here reaches the public.</source>
+        <translation>Övningsläge: du arbetar mot Kanals egna övningsplattformar. Inget du gör här når allmänheten.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Sections</source>
+        <translation>Avsnitt</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <location line="+2"/>
+        <source>Inbox</source>
+        <translation>Inkorg</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Comments, mentions and replies from every account will gather here, with what is still unanswered and for how long, so that questions are answered quickly. Connect an account to start.</source>
+        <translation>Här samlas kommentarer, omnämnanden och svar från alla konton, med vad som ännu är obesvarat och hur länge, så att frågor kan besvaras snabbt. Anslut ett konto för att börja.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Compose</source>
+        <translation>Skriv</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Drafts</source>
+        <translation>Utkast</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+2"/>
+        <source>Scheduled</source>
+        <translation>Schemalagt</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Posts waiting for their publishing time will be listed here, with the time and the accounts they go to.</source>
+        <translation>Här listas inlägg som väntar på sin publiceringstid, med tidpunkt och de konton de ska till.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <location line="+2"/>
+        <source>Sent</source>
+        <translation>Skickat</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Everything that has been published will be kept here as the public record: who published what, where and when, ready to export for archiving.</source>
+        <translation>Här bevaras allt som har publicerats som allmänna handlingar: vem som publicerade vad, var och när, redo att exporteras för arkivering.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+2"/>
+        <source>Accounts</source>
+        <translation>Konton</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The blog, Facebook Pages, X, Mastodon and Bluesky accounts Kanal posts as will be managed here: connect, sign in again, and see whether each one works.</source>
+        <translation>Här hanterar du de konton som Kanal publicerar från – blogg, Facebooksidor, X, Mastodon och Bluesky: anslut, logga in igen och se om vart och ett fungerar.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Ctrl+{number}</source>
+        <translation>Ctrl+{number}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Checking connection…</source>
+        <translation>Kontrollerar anslutningen…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Opening the database…</source>
+        <translation>Öppnar databasen…</translation>
+    </message>
+    <message>
+        <location line="+52"/>
+        <source>● Online</source>
+        <translation>● Ansluten</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>○ Offline: drafts are kept and sent later</source>
+        <translation>○ Frånkopplad: utkasten sparas och skickas senare</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>Sending queue: %n</source>
+        <translation>
+            <numerusform>Sändningskö: %n</numerusform>
+            <numerusform>Sändningskö: %n</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Database ready</source>
+        <translation>Databasen är klar</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>The database could not be opened: {reason}</source>
+        <translation>Databasen kunde inte öppnas: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>ModerationReason</name>
+    <message>
+        <location filename="../../desktop_app/ui/inbox/reason_dialog.py" line="+24"/>
+        <source>Obviously criminal content (BBS law)</source>
+        <translation>Uppenbart brottsligt innehåll (BBS-lagen)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sensitive personal data</source>
+        <translation>Känsliga personuppgifter</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Confidential information</source>
+        <translation>Sekretessbelagda uppgifter</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Spam</source>
+        <translation>Skräp</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Off-topic</source>
+        <translation>Utanför ämnet</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Other (explain)</source>
+        <translation>Annat (förklara)</translation>
+    </message>
+</context>
+<context>
+    <name>Networks</name>
+    <message>
+        <location filename="../../desktop_app/ui/targets.py" line="+56"/>
+        <source>X</source>
+        <translation>X</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Facebook</source>
+        <translation>Facebook</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mastodon</source>
+        <translation>Mastodon</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Bluesky</source>
+        <translation>Bluesky</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Blog (WordPress)</source>
+        <translation>Blogg (WordPress)</translation>
+    </message>
+</context>
+<context>
+    <name>ReasonDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/inbox/reason_dialog.py" line="+10"/>
+        <source>Hide</source>
+        <translation>Dölj</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Unhide</source>
+        <translation>Visa igen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete</source>
+        <translation>Radera</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Approve</source>
+        <translation>Godkänn</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mark as spam</source>
+        <translation>Markera som skräp</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Explain (required for “Other”)</source>
+        <translation>Förklara (krävs för ”Annat”)</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Why? The reason and the item&apos;s content go to the audit trail.</source>
+        <translation>Varför? Skälet och inläggets innehåll sparas i granskningsloggen.</translation>
+    </message>
+</context>
+<context>
+    <name>parent</name>
+    <message>
+        <location filename="../../desktop_app/ui/inbox/conversation.py" line="+8"/>
+        <source>Open link?</source>
+        <translation>Öppna länken?</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open this address in your web browser?
+
+%1</source>
+        <translation>Vill du öppna den här adressen i webbläsaren?
+
+%1</translation>
+    </message>
+</context>
+</TS>
