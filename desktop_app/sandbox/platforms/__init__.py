@@ -1,0 +1,1 @@
+"""The emulated platforms, one module each, all built on ``base.Platform``."""
