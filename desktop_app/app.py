@@ -5,6 +5,7 @@ The only place that knows every layer; everything else gets its dependencies pas
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from desktop_app.config import AppConfig
@@ -24,8 +25,23 @@ def open_store(config: AppConfig) -> Store:
     return store
 
 
+def configure_logging(config: AppConfig) -> None:
+    """One rotating log file per data folder; every line passes the token redaction first."""
+    from desktop_app.networks.http import redacting_file_handler
+
+    root = logging.getLogger()
+    if any(getattr(h, "kanal_log", False) for h in root.handlers):
+        return
+    handler = redacting_file_handler(config.log_dir / "kanal.log")
+    handler.kanal_log = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(min(root.level or logging.INFO, logging.INFO))
+
+
 def run_gui(config: AppConfig) -> int:
     # Imported here so the CLI never loads Qt.
     from desktop_app.ui.application import run_application
 
-    return run_application(config)
+    # Logging (and the HTTP module it lives in) is set up once the window is on screen, so it
+    # does not delay the first paint.
+    return run_application(config, on_window_shown=lambda _window: configure_logging(config))

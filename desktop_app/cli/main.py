@@ -75,6 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     modules = [import_module(module_name)] if module_name else None
     args = build_parser(modules).parse_args(arguments)
     config = resolve_config(args.data_dir, args.database_url, args.lang, args.sandbox)
+    from desktop_app.app import configure_logging
+
+    configure_logging(config)
     ctx = CliContext(config=config, json_output=bool(getattr(args, "json", False)))
     try:
         result: int = args.func(args, ctx)

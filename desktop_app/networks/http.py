@@ -1,0 +1,427 @@
+"""HTTP done once for every connector: timeouts, retries, trust store, proxies, redaction.
+
+One ``HttpClient`` (one ``requests.Session``) per account. The client maps only what happens
+*below* HTTP (refused connections, timeouts, resets, malformed bodies) to the shared errors; what
+a status code means is each platform's business, so connectors get the ``Response`` back and use
+``status_error`` for the parts all platforms share.
+
+Which failures are safe to retry:
+- GET/HEAD/OPTIONS are retried here, with exponential back-off and jitter, honouring
+  ``Retry-After`` and the platforms' reset headers (as long as the wait is short).
+- A POST is never repeated automatically. A failure before the request left (connection refused,
+  DNS, connect timeout) is a ``TemporaryFailure``; a failure after it left (read timeout, reset,
+  truncated or malformed answer, any 5xx) is ``OutcomeUnknown``, because the platform may have
+  carried it out. Any 5xx counts, not only 502/504: a 500 or 503 from the application tier may
+  come after the row was committed (a timed-out worker behind a load balancer, a failure while
+  rendering the answer), and the cost of a wrong "unknown" is one look-up by ``find_post`` while
+  the cost of a wrong "temporary" is a duplicate public post from an authority.
+- Calls the caller declares ``replay_safe`` (DELETE, uploads whose orphan is harmless, posts with a
+  platform idempotency key) map those failures to ``TemporaryFailure`` instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+import ssl
+import time
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+from typing import Any
+
+import requests
+import truststore
+from requests.adapters import HTTPAdapter
+
+from desktop_app import __version__
+from desktop_app.domain.errors import (
+    AuthExpired,
+    NetworkError,
+    OutcomeUnknown,
+    RateLimited,
+    Rejected,
+    TemporaryFailure,
+)
+
+log = logging.getLogger("desktop_app.networks.http")
+
+USER_AGENT = f"Kanal/{__version__}"
+DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds
+RETRIABLE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+REPLAY_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+RETRIABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+# ---------------------------------------------------------------------------------------------
+# Redaction
+# ---------------------------------------------------------------------------------------------
+
+_SECRET_NAMES = (
+    r"access_token|refresh_token|token|password|app_password|application_password|"
+    r"client_secret|consumer_secret|access_token_secret|oauth_token|oauth_signature|code|"
+    r"code_verifier|accessJwt|refreshJwt|input_token|fb_exchange_token|api_key|key|secret"
+)
+_QUERY_SECRET = re.compile(rf"(?i)(?<![A-Za-z0-9_])({_SECRET_NAMES})=([^&\s\"'#]+)")
+_JSON_SECRET = re.compile(rf"(?i)(\"(?:{_SECRET_NAMES})\"\s*:\s*\")([^\"]*)(\")")
+_AUTH_HEADER = re.compile(
+    r"(?i)\b(authorization|proxy-authorization|cookie|set-cookie)(\s*[:=]\s*)([^\r\n,}]+)"
+)
+_BEARER = re.compile(r"(?i)\b(bearer|basic|oauth)\s+[A-Za-z0-9\-._~+/=,\"]{8,}")
+_JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*")
+REDACTED = "[redacted]"
+
+
+def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
+    """Hide tokens, passwords and Authorization values in a log line or message.
+
+    Known secret values (the account's own) are blanked wherever they appear; the patterns catch
+    the rest: query and form parameters, JSON fields, auth headers, bearer strings and JWTs.
+    """
+    for value in secrets:
+        if value and len(value) >= 4:
+            text = text.replace(value, REDACTED)
+    text = _AUTH_HEADER.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}", text)
+    text = _BEARER.sub(lambda m: f"{m.group(1)} {REDACTED}", text)
+    text = _QUERY_SECRET.sub(lambda m: f"{m.group(1)}={REDACTED}", text)
+    text = _JSON_SECRET.sub(lambda m: f"{m.group(1)}{REDACTED}{m.group(3)}", text)
+    return _JWT.sub(REDACTED, text)
+
+
+class RedactingFilter(logging.Filter):
+    """A logging filter that rewrites every record's message through ``redact``.
+
+    Install it on the handlers that write log files (``install_redaction``), so that a token that
+    slips into a message from any library (urllib3 logs full URLs at DEBUG) never reaches disk.
+    """
+
+    def __init__(self, secrets: Callable[[], tuple[str, ...]] | None = None) -> None:
+        super().__init__()
+        self._secrets = secrets or (lambda: ())
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string must not stop logging
+            message = str(record.msg)
+        record.msg = redact(message, self._secrets())
+        record.args = None
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return True
+
+
+def redacting_file_handler(path: Path, level: int = logging.INFO) -> logging.Handler:
+    """A rotating log file whose every line has gone through ``redact`` (for app start-up)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    handler.setLevel(level)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    return install_redaction(handler)
+
+
+def install_redaction(handler: logging.Handler) -> logging.Handler:
+    """Add the redacting filter to a handler (idempotent) and return it."""
+    if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+        handler.addFilter(RedactingFilter())
+    return handler
+
+
+# ---------------------------------------------------------------------------------------------
+# Rate-limit headers
+# ---------------------------------------------------------------------------------------------
+
+
+def _parse_reset(value: str, now: datetime) -> datetime | None:
+    """A reset header as epoch seconds, seconds-from-now, ISO 8601 or an HTTP date."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        number = None
+    if number is not None:
+        if number > 1_000_000_000:  # epoch seconds (X, Bluesky)
+            return datetime.fromtimestamp(number, UTC)
+        return now + timedelta(seconds=max(0.0, number))  # delta seconds (IETF RateLimit)
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))  # Mastodon
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    except ValueError:
+        pass
+    try:
+        return parsedate_to_datetime(value).astimezone(UTC)
+    except (TypeError, ValueError):
+        return None
+
+
+def rate_limit_until(
+    headers: Mapping[str, str], now: datetime | None = None, default_seconds: float = 60.0
+) -> datetime:
+    """When a throttled client may call again, from whatever headers the platform sent."""
+    now = now or datetime.now(UTC)
+    retry_after = headers.get("Retry-After")
+    if retry_after:
+        until = _parse_reset(retry_after, now)
+        if until is not None:
+            return until
+    for name in ("x-user-limit-24hour-reset", "x-app-limit-24hour-reset"):
+        remaining = headers.get(name.replace("-reset", "-remaining"))
+        if remaining is not None and remaining.strip() == "0" and headers.get(name):
+            until = _parse_reset(headers[name], now)
+            if until is not None:
+                return until
+    for name in ("x-rate-limit-reset", "X-RateLimit-Reset", "RateLimit-Reset"):
+        value = headers.get(name)
+        if value:
+            until = _parse_reset(value, now)
+            if until is not None:
+                return max(until, now)
+    return now + timedelta(seconds=default_seconds)
+
+
+# ---------------------------------------------------------------------------------------------
+# Status mapping shared by all platforms
+# ---------------------------------------------------------------------------------------------
+
+
+def status_error(
+    response: requests.Response, *, replay_safe: bool, detail: str, platform: str
+) -> NetworkError:
+    """The shared meaning of an error status; platforms refine it before falling back here."""
+    code = response.status_code
+    text = f"{platform} answered {code}: {detail}" if detail else f"{platform} answered {code}"
+    if code == 401:
+        return AuthExpired(f"{platform}: the sign-in no longer works ({code}). Sign in again.")
+    if code == 429:
+        until = rate_limit_until(response.headers)
+        return RateLimited(f"{platform} is rate-limiting this account ({code})", until)
+    if code >= 500 or code in (408, 425):
+        if replay_safe:
+            return TemporaryFailure(text)
+        return OutcomeUnknown(f"{text} — the request may have been carried out")
+    return Rejected(text, detail or text)
+
+
+def decode_json(response: requests.Response, *, replay_safe: bool, platform: str) -> Any:
+    """The body as JSON; a malformed body is a transport failure, never a crash."""
+    try:
+        return response.json()
+    except (ValueError, requests.exceptions.JSONDecodeError):
+        message = f"{platform} answered {response.status_code} with a body that is not JSON"
+        if replay_safe or response.request.method in RETRIABLE_METHODS:
+            raise TemporaryFailure(message) from None
+        raise OutcomeUnknown(message + " — the request may have been carried out") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# The client
+# ---------------------------------------------------------------------------------------------
+
+
+class _TrustStoreAdapter(HTTPAdapter):
+    """An adapter whose TLS uses the operating system's trust store, for this session only."""
+
+    def __init__(self, ssl_context: ssl.SSLContext, **kwargs: Any) -> None:
+        self._ssl_context = ssl_context
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["ssl_context"] = self._ssl_context
+        super().init_poolmanager(*args, **kwargs)
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        proxy_kwargs["ssl_context"] = self._ssl_context
+        return super().proxy_manager_for(proxy, **proxy_kwargs)
+
+
+class HttpClient:
+    """One account's HTTP session: every call has a timeout; reads retry, writes never do."""
+
+    def __init__(
+        self,
+        *,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        max_retries: int = 3,
+        backoff_base: float = 0.5,
+        backoff_cap: float = 8.0,
+        max_retry_wait: float = 20.0,
+        proxies: Mapping[str, str] | None = None,
+        use_os_trust_store: bool = True,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self.max_retry_wait = max_retry_wait
+        self._sleep = sleep
+        self._known_secrets: list[str] = []
+        self.session = requests.Session()
+        self.session.trust_env = True  # HTTP(S)_PROXY, NO_PROXY, REQUESTS_CA_BUNDLE
+        self.session.headers["User-Agent"] = USER_AGENT
+        if use_os_trust_store:
+            adapter = _TrustStoreAdapter(truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT))
+            self.session.mount("https://", adapter)
+        # System proxies need nothing here: with trust_env, requests asks urllib's getproxies(),
+        # which reads HTTP(S)_PROXY and, on Windows, the Internet Options in the registry (set
+        # by group policy), and honours NO_PROXY / the registry's bypass list. Setting those
+        # proxies on the session would lose the bypass list, so only explicit ones are set.
+        if proxies:
+            self.session.proxies.update(proxies)
+
+    def close(self) -> None:
+        self.session.close()
+
+    def add_secret(self, value: str | None) -> None:
+        """Remember a credential so it is blanked in every line this client logs."""
+        if value and value not in self._known_secrets:
+            self._known_secrets.append(value)
+
+    def redact(self, text: str) -> str:
+        return redact(text, tuple(self._known_secrets))
+
+    def _backoff(self, attempt: int, response: requests.Response | None) -> float | None:
+        """Seconds to wait before the next attempt, or None when waiting is not worth it."""
+        if response is not None:
+            now = datetime.now(UTC)
+            if response.status_code == 429 or "Retry-After" in response.headers:
+                until = rate_limit_until(response.headers, now, default_seconds=0.0)
+                wait = (until - now).total_seconds()
+                if wait > self.max_retry_wait:
+                    return None  # a long wait is the engine's decision, not a blocked thread's
+                if wait > 0:
+                    return wait + random.uniform(0, self.backoff_base)
+        ceiling = min(self.backoff_cap, self.backoff_base * (2**attempt))
+        return random.uniform(ceiling / 2, ceiling)  # jitter spreads out retrying clients
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        platform: str,
+        replay_safe: bool | None = None,
+        timeout: tuple[float, float] | None = None,
+        **kwargs: Any,
+    ) -> requests.Response:
+        """Send one request; transport failures become the shared errors.
+
+        Returns the response for every status (connectors interpret platform errors); retries
+        idempotent reads on 429/5xx and on transport failures.
+        """
+        method = method.upper()
+        retriable = method in RETRIABLE_METHODS
+        safe = method in REPLAY_SAFE_METHODS if replay_safe is None else replay_safe
+        attempts = self.max_retries + 1 if retriable else 1
+        last_error: NetworkError | None = None
+        for attempt in range(attempts):
+            started = time.monotonic()
+            try:
+                response = self.session.request(
+                    method,
+                    url,
+                    timeout=timeout or self.timeout,
+                    allow_redirects=retriable,
+                    **kwargs,
+                )
+            except requests.exceptions.ConnectTimeout:
+                last_error = TemporaryFailure(f"{platform}: could not connect (timed out)")
+                response = None
+            except requests.exceptions.ProxyError:
+                last_error = TemporaryFailure(f"{platform}: the proxy refused the connection")
+                response = None
+            except requests.exceptions.SSLError:
+                last_error = TemporaryFailure(
+                    f"{platform}: the secure connection failed (certificate not trusted?)"
+                )
+                response = None
+            except requests.exceptions.ConnectionError as error:
+                if _sent_before_failure(error):
+                    last_error = self._after_send(platform, "the connection was cut", safe)
+                else:
+                    last_error = TemporaryFailure(f"{platform}: could not connect")
+                response = None
+            except (
+                requests.exceptions.ReadTimeout,
+                requests.exceptions.ChunkedEncodingError,
+                requests.exceptions.ContentDecodingError,
+            ):
+                last_error = self._after_send(platform, "no complete answer in time", safe)
+                response = None
+            except requests.exceptions.RequestException:
+                last_error = TemporaryFailure(f"{platform}: the request could not be sent")
+                response = None
+            elapsed = time.monotonic() - started
+            if response is not None:
+                log.debug(
+                    "%s %s -> %s in %.0f ms",
+                    method,
+                    self.redact(url),
+                    response.status_code,
+                    elapsed * 1000,
+                )
+                if not (retriable and response.status_code in RETRIABLE_STATUSES):
+                    return response
+                if attempt + 1 >= attempts:
+                    return response
+            else:
+                log.info(
+                    "%s %s failed after %.0f ms: %s",
+                    method,
+                    self.redact(url),
+                    elapsed * 1000,
+                    last_error,
+                )
+                if not retriable or attempt + 1 >= attempts:
+                    assert last_error is not None
+                    raise last_error
+            wait = self._backoff(attempt, response)
+            if wait is None:
+                if response is not None:
+                    return response
+                assert last_error is not None
+                raise last_error
+            self._sleep(wait)
+        raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
+
+    @staticmethod
+    def _after_send(platform: str, what: str, replay_safe: bool) -> NetworkError:
+        if replay_safe:
+            return TemporaryFailure(f"{platform}: {what}")
+        return OutcomeUnknown(
+            f"{platform}: {what} after the request was sent — it may have been done"
+        )
+
+
+def _sent_before_failure(error: requests.exceptions.ConnectionError) -> bool:
+    """Whether a ConnectionError happened after the request went out (reset, remote close).
+
+    urllib3 wraps "could not connect" (refused, DNS, unreachable) as NewConnectionError or
+    NameResolutionError; everything else (ProtocolError: connection aborted/reset, remote end
+    closed without response) happened on an established connection, i.e. after sending.
+    """
+    from urllib3.exceptions import NameResolutionError, NewConnectionError
+
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, NewConnectionError | NameResolutionError):
+            return False
+        reason = getattr(current, "reason", None)
+        if isinstance(reason, BaseException) and id(reason) not in seen:
+            current = reason
+            continue
+        args = getattr(current, "args", ())
+        nested = next((a for a in args if isinstance(a, BaseException)), None)
+        current = nested or current.__cause__ or current.__context__
+    text = str(error)
+    return not any(
+        marker in text
+        for marker in ("Failed to establish", "Name or service", "getaddrinfo", "refused")
+    )

@@ -1,0 +1,255 @@
+"""The Bluesky connector over real HTTP against the sandbox's PDS."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+import pytest
+
+from desktop_app.domain.errors import (
+    AuthExpired,
+    OutcomeUnknown,
+    RateLimited,
+    Rejected,
+    TemporaryFailure,
+)
+from desktop_app.domain.networks import Network
+from desktop_app.networks.base import ItemKind, MediaUpload, ModerationAction, PostRequest
+from desktop_app.networks.bluesky import BlueskyConnector, link_spans, mention_spans, tid_for
+from desktop_app.networks.factory import build_connector
+from desktop_app.networks.http import HttpClient
+from desktop_app.sandbox.server import SandboxServer
+from desktop_app.secrets import SecretStore
+from tests.networks.helpers import make_account, store_credentials
+
+
+def connect(
+    sandbox: SandboxServer,
+    store: SecretStore,
+    http_factory: Callable[[], HttpClient] = HttpClient,
+    account_id: str = "b",
+) -> BlueskyConnector:
+    info = sandbox.platforms()["bluesky"]
+    if not store.names(account_id):
+        store_credentials(store, account_id, info["credentials"])
+    connector = build_connector(
+        make_account(Network.BLUESKY, info["base_url"], account_id=account_id), store, http_factory
+    )
+    assert isinstance(connector, BlueskyConnector)
+    return connector
+
+
+@pytest.fixture
+def bsky(
+    sandbox: SandboxServer, secret_store: SecretStore, http_factory: Callable[[], HttpClient]
+) -> Iterator[BlueskyConnector]:
+    connector = connect(sandbox, secret_store, http_factory)
+    yield connector
+    connector.close()
+
+
+def record(sandbox: SandboxServer, uri: str) -> dict[str, Any]:
+    return next(r for r in sandbox.state()["platforms"]["bluesky"]["records"] if r["uri"] == uri)
+
+
+def test_tid_is_stable_valid_and_distinct() -> None:
+    key = str(uuid4())
+    assert tid_for(key) == tid_for(key)
+    assert tid_for(key) != tid_for(str(uuid4()))
+    import re
+
+    assert re.fullmatch(r"[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}", tid_for(key))
+
+
+def test_facet_offsets_are_utf8_bytes() -> None:
+    text = "Snö på gång 🌨️ läs https://example.org/snö. Fråga @sandviken.bsky.social!"
+    ((start, end, url),) = link_spans(text)
+    assert url == "https://example.org/snö"
+    assert text[start:end] == url
+    ((m_start, m_end, handle),) = mention_spans(text)
+    assert text[m_start:m_end] == "@sandviken.bsky.social"
+    assert handle == "sandviken.bsky.social"
+    assert len(text[:m_start].encode()) > m_start  # å, ö and the emoji make bytes differ from chars
+
+
+def test_publish_with_facets_image_and_exactly_once(
+    bsky: BlueskyConnector, sandbox: SandboxServer, image_file: Path
+) -> None:
+    me = bsky.verify()
+    assert me.remote_id.startswith("did:")
+    text = f"Snö på gång 🌨️ läs https://example.org/snö och fråga {me.handle} ({uuid4().hex[:6]})"
+    post = PostRequest(
+        text=text,
+        idempotency_key=str(uuid4()),
+        media=(MediaUpload(image_file, "image/png", "Plogbil i snöyra"),),
+    )
+    published = bsky.publish(post)
+    assert published.remote_id.endswith("/" + tid_for(post.idempotency_key))
+    value = record(sandbox, published.remote_id)["value"]
+    encoded = value["text"].encode("utf-8")
+    features = {f["features"][0]["$type"]: f for f in value["facets"]}
+    link = features["app.bsky.richtext.facet#link"]
+    assert (
+        encoded[link["index"]["byteStart"] : link["index"]["byteEnd"]].decode()
+        == "https://example.org/snö"
+    )
+    mention = features["app.bsky.richtext.facet#mention"]
+    assert (
+        encoded[mention["index"]["byteStart"] : mention["index"]["byteEnd"]].decode() == me.handle
+    )
+    assert mention["features"][0]["did"] == me.remote_id
+    assert value["embed"]["images"][0]["alt"] == "Plogbil i snöyra"
+
+    # A retry with the same key neither fails nor creates a second record.
+    again = bsky.publish(post)
+    assert again.remote_id == published.remote_id
+    found = bsky.find_post(post, datetime.now(UTC))
+    assert found is not None and found.remote_id == published.remote_id
+    texts = [
+        r
+        for r in sandbox.state()["platforms"]["bluesky"]["records"]
+        if r["value"].get("text") == text
+    ]
+    assert len(texts) == 1
+    bsky.delete_post(published.remote_id)
+    assert bsky.find_post(post, datetime.now(UTC)) is None
+
+
+def test_notifications_inbox_and_reply_threading(
+    bsky: BlueskyConnector, sandbox: SandboxServer
+) -> None:
+    me = bsky.verify()
+    cursor = bsky.list_inbox(None).cursor
+    root = bsky.publish(
+        PostRequest(text=f"Badhuset öppnar ({uuid4().hex[:6]})", idempotency_key=str(uuid4()))
+    )
+    reply = sandbox.stage_public(
+        platform="bluesky",
+        kind="reply",
+        account=None,
+        author="anna",
+        text="När då?",
+        in_reply_to=root.remote_id,
+    )
+    mentions = [
+        sandbox.stage_public(
+            platform="bluesky",
+            kind="mention",
+            account=None,
+            author=f"p{n}",
+            text=f"{me.handle} fråga {n}",
+        )["id"]
+        for n in range(70)
+    ]
+    items = []
+    pages = 0
+    while True:
+        page = bsky.list_inbox(cursor)
+        pages += 1
+        items.extend(page.items)
+        cursor = page.cursor
+        if not page.has_more:
+            break
+    by_id = {i.remote_id: i for i in items}
+    assert set(mentions) | {reply["id"]} <= set(by_id)
+    assert len(items) == len(by_id)
+    assert pages >= 2
+    item = by_id[reply["id"]]
+    assert item.kind is ItemKind.REPLY and item.parent_remote_id == root.remote_id
+    assert by_id[mentions[0]].kind is ItemKind.MENTION
+
+    answer = bsky.reply(item, "Klockan nio!", str(uuid4()))
+    value = record(sandbox, answer.remote_id)["value"]
+    assert value["reply"]["parent"]["uri"] == item.remote_id
+    assert value["reply"]["root"]["uri"] == root.remote_id
+    assert bsky.list_inbox(cursor).items == ()
+    with pytest.raises(Rejected):
+        bsky.moderate(item, ModerationAction.HIDE)
+
+
+def test_expired_session_is_refreshed_and_saved(
+    bsky: BlueskyConnector, sandbox: SandboxServer, secret_store: SecretStore
+) -> None:
+    bsky.verify()
+    first_access = secret_store.get("b", "access_jwt")
+    sandbox.advance(hours=3)  # access JWTs live about two hours
+    assert bsky.publish(
+        PostRequest(text=f"Efter förnyelse {uuid4().hex[:6]}", idempotency_key=str(uuid4()))
+    )
+    assert secret_store.get("b", "access_jwt") != first_access
+    restarted = connect(sandbox, secret_store)
+    assert restarted.verify().handle
+
+
+def test_wrong_app_password_is_auth_expired(
+    sandbox: SandboxServer, secret_store: SecretStore
+) -> None:
+    info = sandbox.platforms()["bluesky"]
+    store_credentials(
+        secret_store, "bad", {**info["credentials"], "app_password": "aaaa-bbbb-cccc-dddd"}
+    )
+    with pytest.raises(AuthExpired) as caught:
+        connect(sandbox, secret_store, account_id="bad").verify()
+    assert "aaaa-bbbb" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("fault", "action", "expected"),
+    [
+        ("POST /xrpc/com.atproto.repo.createRecord:status=502", "publish", OutcomeUnknown),
+        ("POST /xrpc/com.atproto.repo.createRecord:status=400", "publish", Rejected),
+        ("POST /xrpc/com.atproto.repo.createRecord:reset", "publish", OutcomeUnknown),
+        ("POST /xrpc/com.atproto.repo.createRecord:hang", "publish", OutcomeUnknown),
+        ("POST /xrpc/com.atproto.repo.createRecord:bad-json", "publish", OutcomeUnknown),
+        ("POST /xrpc/com.atproto.repo.createRecord:ratelimit", "publish", RateLimited),
+        ("POST /xrpc/com.atproto.repo.*:expired-token", "publish", AuthExpired),
+        ("GET /xrpc/app.bsky.notification.listNotifications:status=500", "inbox", TemporaryFailure),
+        ("GET /xrpc/app.bsky.notification.listNotifications:reset", "inbox", TemporaryFailure),
+        ("GET /xrpc/app.bsky.notification.listNotifications:hang", "inbox", TemporaryFailure),
+        ("GET /xrpc/app.bsky.notification.listNotifications:bad-json", "inbox", TemporaryFailure),
+        ("GET /xrpc/app.bsky.notification.listNotifications:ratelimit", "inbox", RateLimited),
+        ("POST /xrpc/com.atproto.server.createSession:status=401", "session", AuthExpired),
+    ],
+)
+def test_faults_map_to_the_shared_errors(
+    sandbox: SandboxServer,
+    secret_store: SecretStore,
+    fault: str,
+    action: str,
+    expected: type[Exception],
+) -> None:
+    bsky = connect(
+        sandbox,
+        secret_store,
+        lambda: HttpClient(timeout=(2.0, 1.5), backoff_base=0.01, max_retry_wait=0.5),
+    )
+    if action != "session":
+        bsky.verify()
+    sandbox.set_faults([fault])
+    with pytest.raises(expected) as caught:
+        if action == "publish":
+            bsky.publish(PostRequest(text=f"Fel {uuid4().hex[:6]}", idempotency_key=str(uuid4())))
+        elif action == "inbox":
+            bsky.list_inbox(None)
+        else:
+            bsky.verify()
+    assert sandbox.platforms()["bluesky"]["credentials"]["app_password"] not in str(caught.value)
+
+
+def test_commit_drop_then_find_post_by_own_record_key(
+    bsky: BlueskyConnector, sandbox: SandboxServer
+) -> None:
+    bsky.verify()
+    post = PostRequest(text=f"Vattenläcka {uuid4().hex[:6]}", idempotency_key=str(uuid4()))
+    sandbox.set_faults(["POST /xrpc/com.atproto.repo.createRecord:commit-drop"])
+    with pytest.raises(OutcomeUnknown):
+        bsky.publish(post)
+    sandbox.set_faults([])
+    found = bsky.find_post(post, datetime.now(UTC) - timedelta(minutes=1))
+    assert found is not None and found.remote_id.endswith(tid_for(post.idempotency_key))
+    # Publishing again after all is harmless: the record key is taken, the same post comes back.
+    assert bsky.publish(post).remote_id == found.remote_id

@@ -1,0 +1,442 @@
+"""The Facebook Pages connector and Facebook Login over real HTTP against the sandbox."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+import pytest
+import requests
+
+from desktop_app.domain.errors import (
+    AuthExpired,
+    OutcomeUnknown,
+    RateLimited,
+    Rejected,
+    TemporaryFailure,
+)
+from desktop_app.domain.networks import Network
+from desktop_app.networks.base import (
+    ItemKind,
+    MediaUpload,
+    ModerationAction,
+    PostRequest,
+    RemoteStatus,
+)
+from desktop_app.networks.facebook import FacebookConnector, split_graph_url, usage_until
+from desktop_app.networks.factory import build_connector
+from desktop_app.networks.http import HttpClient
+from desktop_app.networks.signin import FacebookSignIn, SignInCancelled
+from desktop_app.sandbox.server import SandboxServer
+from desktop_app.secrets import SecretStore
+from tests.networks.helpers import ConsentBrowser, make_account, store_credentials
+
+
+def connect(
+    sandbox: SandboxServer,
+    store: SecretStore,
+    http_factory: Callable[[], HttpClient],
+    page_index: int = 0,
+) -> FacebookConnector:
+    info = sandbox.platforms()["facebook"]
+    store_credentials(store, "fb", info["credentials"])
+    account = make_account(
+        Network.FACEBOOK, info["base_url"], remote_id=info["page_ids"][page_index], account_id="fb"
+    )
+    connector = build_connector(account, store, http_factory)
+    assert isinstance(connector, FacebookConnector)
+    return connector
+
+
+@pytest.fixture
+def fb(
+    sandbox: SandboxServer, secret_store: SecretStore, http_factory: Callable[[], HttpClient]
+) -> Iterator[FacebookConnector]:
+    connector = connect(sandbox, secret_store, http_factory)
+    yield connector
+    connector.close()
+
+
+def text(prefix: str = "Biblioteket har nya öppettider") -> str:
+    return f"{prefix} ({uuid4().hex[:8]})"
+
+
+def graph_get(fb: FacebookConnector, path: str, **params: Any) -> Any:
+    token = fb._ensure_page_token()
+    return requests.get(fb.url(path), params={**params, "access_token": token}, timeout=10).json()
+
+
+def all_inbox(fb: FacebookConnector, cursor: str | None = None) -> tuple[list[Any], str | None]:
+    items: list[Any] = []
+    for _ in range(200):
+        page = fb.list_inbox(cursor)
+        items.extend(page.items)
+        cursor = page.cursor
+        if not page.has_more:
+            break
+    return items, cursor
+
+
+def test_verify_exchanges_the_user_token_for_the_page_token(
+    fb: FacebookConnector, sandbox: SandboxServer, secret_store: SecretStore
+) -> None:
+    identity = fb.verify()
+    info = sandbox.platforms()["facebook"]
+    assert identity.remote_id == info["page_ids"][0]
+    assert identity.display_name
+    page_token = secret_store.get("fb", "page_access_token")
+    assert page_token and page_token != info["credentials"]["access_token"]
+    assert [p["id"] for p in fb.pages()] == info["page_ids"]
+
+
+def test_several_pages_and_no_page_chosen_is_rejected_with_the_choices(
+    sandbox: SandboxServer, secret_store: SecretStore
+) -> None:
+    info = sandbox.platforms()["facebook"]
+    store_credentials(secret_store, "x", info["credentials"])
+    connector = build_connector(
+        make_account(Network.FACEBOOK, info["base_url"], account_id="x"), secret_store, HttpClient
+    )
+    with pytest.raises(Rejected) as caught:
+        connector.verify()
+    assert info["page_ids"][1] in caught.value.reason
+
+
+def test_publish_link_photo_photos_and_scheduled(
+    fb: FacebookConnector, image_file: Path, sandbox: SandboxServer
+) -> None:
+    link_post = PostRequest(text=text(), idempotency_key="a", link="https://example.org/bibliotek")
+    published = fb.publish(link_post)
+    assert published.remote_id.startswith(fb.page_id + "_")
+    node = graph_get(fb, published.remote_id, fields="message,link")
+    assert node["message"] == link_post.text
+
+    one = fb.publish(
+        PostRequest(
+            text=text(),
+            idempotency_key="b",
+            media=(MediaUpload(image_file, "image/png", "Bokhyllor i nya biblioteket"),),
+        )
+    )
+    assert one.remote_id and not one.scheduled
+    several = fb.publish(
+        PostRequest(
+            text=text(),
+            idempotency_key="c",
+            media=(
+                MediaUpload(image_file, "image/png", "Entrén"),
+                MediaUpload(image_file, "image/png", "Läsesalen"),
+            ),
+        )
+    )
+    # One feed post carrying both photos, each with its own alt text (the sandbox's state
+    # stands in for the `attachments` field, which it does not emulate).
+    state_posts = {p["id"]: p for p in sandbox.state()["platforms"]["facebook"]["posts"]}
+    photo_ids = state_posts[several.remote_id]["photo_ids"]
+    assert len(photo_ids) == 2
+    alts = [graph_get(fb, photo_id, fields="alt_text")["alt_text"] for photo_id in photo_ids]
+    assert alts == ["Entrén", "Läsesalen"]
+    assert len(state_posts[one.remote_id]["photo_ids"]) == 1
+
+    when = (datetime.now(UTC) + timedelta(hours=3)).replace(microsecond=0)
+    scheduled_post = PostRequest(text=text(), idempotency_key="d", scheduled_at=when)
+    scheduled = fb.publish(scheduled_post)
+    assert scheduled.scheduled and scheduled.published_at is None
+    assert fb.find_post(scheduled_post, datetime.now(UTC) - timedelta(minutes=1)) is not None
+
+    found = fb.find_post(link_post, datetime.now(UTC) - timedelta(minutes=5))
+    assert found is not None and found.remote_id == published.remote_id
+    assert (
+        fb.find_post(
+            PostRequest(text=text("aldrig publicerat"), idempotency_key="e"),
+            datetime.now(UTC) - timedelta(minutes=5),
+        )
+        is None
+    )
+    fb.delete_post(published.remote_id)
+    assert fb.find_post(link_post, datetime.now(UTC) - timedelta(minutes=5)) is None
+
+
+def test_comments_inbox_reply_hide_unhide_delete(
+    fb: FacebookConnector, sandbox: SandboxServer
+) -> None:
+    fb.verify()
+    _, cursor = all_inbox(fb)  # catch up with the seeded world
+    post = fb.publish(PostRequest(text=text("Snöröjningen i helgen"), idempotency_key=str(uuid4())))
+    staged = [
+        sandbox.stage_public(
+            platform="facebook",
+            kind="comment",
+            account=None,
+            author=f"Medborgare {n}",
+            text=f"Fråga {n}: när plogas min gata?",
+            post_id=post.remote_id,
+        )
+        for n in range(3)
+    ]
+    reply_to_first = sandbox.stage_public(
+        platform="facebook",
+        kind="reply",
+        account=None,
+        author="Bo",
+        text="Samma fråga här",
+        post_id=post.remote_id,
+        in_reply_to=staged[0]["id"],
+    )
+    items, cursor = all_inbox(fb, cursor)
+    by_id = {i.remote_id: i for i in items}
+    for entry in staged:
+        assert by_id[entry["id"]].kind is ItemKind.COMMENT
+        assert by_id[entry["id"]].root_post_remote_id == post.remote_id
+    nested = by_id[reply_to_first["id"]]
+    assert nested.kind is ItemKind.REPLY and nested.parent_remote_id == staged[0]["id"]
+
+    first = by_id[staged[0]["id"]]
+    answer = fb.reply(first, "Vi plogar i natt.", str(uuid4()))
+    assert answer.remote_id
+    # The page's own reply is not an inbox item; a later comment is, exactly once.
+    later = sandbox.stage_public(
+        platform="facebook",
+        kind="comment",
+        account=None,
+        author="Cecilia",
+        text="Tack för svaret!",
+        post_id=post.remote_id,
+    )
+    newer, cursor = all_inbox(fb, cursor)
+    ids = [i.remote_id for i in newer]
+    assert answer.remote_id not in ids
+    assert ids.count(later["id"]) == 1
+    assert not set(ids) & {s["id"] for s in staged}
+
+    fb.moderate(first, ModerationAction.HIDE)
+    hidden = graph_get(fb, first.remote_id, fields="is_hidden")
+    assert hidden["is_hidden"] is True
+    fb.moderate(first, ModerationAction.UNHIDE)
+    assert graph_get(fb, first.remote_id, fields="is_hidden")["is_hidden"] is False
+    with pytest.raises(Rejected):
+        fb.moderate(first, ModerationAction.SPAM)
+    fb.moderate(first, ModerationAction.DELETE)
+    assert "error" in graph_get(fb, first.remote_id, fields="id")
+
+
+def test_comment_pages_follow_the_cursor_until_no_next(
+    fb: FacebookConnector, sandbox: SandboxServer
+) -> None:
+    fb.verify()
+    _, cursor = all_inbox(fb)
+    post = fb.publish(
+        PostRequest(text=text("Vad tycker du om nya badhuset?"), idempotency_key=str(uuid4()))
+    )
+    staged = {
+        sandbox.stage_public(
+            platform="facebook",
+            kind="comment",
+            account=None,
+            author=f"Person {n}",
+            text=f"Åsikt {n}",
+            post_id=post.remote_id,
+        )["id"]
+        for n in range(130)
+    }
+    items, _ = all_inbox(fb, cursor)
+    assert staged <= {i.remote_id for i in items}
+
+
+def test_hidden_comment_is_reported_hidden(fb: FacebookConnector, sandbox: SandboxServer) -> None:
+    fb.verify()
+    _, cursor = all_inbox(fb)
+    post = fb.publish(PostRequest(text=text("Dold?"), idempotency_key=str(uuid4())))
+    staged = sandbox.stage_public(
+        platform="facebook",
+        kind="comment",
+        account=None,
+        author="Troll",
+        text="Köp billiga klockor",
+        post_id=post.remote_id,
+    )
+    item = next(i for i in all_inbox(fb, cursor)[0] if i.remote_id == staged["id"])
+    fb.moderate(item, ModerationAction.HIDE)
+    again = next(i for i in all_inbox(fb, None)[0] if i.remote_id == staged["id"])
+    assert again.status is RemoteStatus.HIDDEN
+
+
+def test_an_expired_page_token_is_replaced_from_the_user_token(
+    sandbox: SandboxServer, secret_store: SecretStore
+) -> None:
+    secret_store.set("fb", "page_access_token", "EAAstale-page-token-0000")
+    fb = connect(sandbox, secret_store, HttpClient)
+    post = fb.publish(PostRequest(text=text(), idempotency_key="z"))
+    assert post.remote_id
+    assert secret_store.get("fb", "page_access_token") != "EAAstale-page-token-0000"
+
+
+# --- faults ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fault", "action", "expected"),
+    [
+        ("POST /v*/*/feed:commit-drop", "publish", OutcomeUnknown),
+        ("POST /v*/*/feed:status=500", "publish", OutcomeUnknown),
+        ("POST /v*/*/feed:status=503", "publish", OutcomeUnknown),
+        ("POST /v*/*/feed:status=400", "publish", Rejected),
+        ("POST /v*/*/feed:reset", "publish", OutcomeUnknown),
+        ("POST /v*/*/feed:hang", "publish", OutcomeUnknown),
+        ("POST /v*/*/feed:bad-json", "publish", OutcomeUnknown),
+        ("POST /v*/*/feed:ratelimit", "publish", RateLimited),
+        ("POST /v*/*/feed:expired-token", "publish", AuthExpired),
+        ("GET /v*/*/comments:status=500", "inbox", TemporaryFailure),
+        ("GET /v*/*/comments:reset", "inbox", TemporaryFailure),
+        ("GET /v*/*/comments:hang", "inbox", TemporaryFailure),
+        ("GET /v*/*/comments:bad-json", "inbox", TemporaryFailure),
+        ("GET /v*/*/comments:ratelimit", "inbox", RateLimited),
+        ("GET /v*/me/accounts:expired-token", "verify", AuthExpired),
+        ("GET /v*/me/accounts:ratelimit", "verify", RateLimited),
+    ],
+)
+def test_faults_map_to_the_shared_errors(
+    fb: FacebookConnector,
+    sandbox: SandboxServer,
+    fault: str,
+    action: str,
+    expected: type[Exception],
+) -> None:
+    fb.verify()
+    post = fb.publish(PostRequest(text=text(), idempotency_key="f"))
+    sandbox.stage_public(
+        platform="facebook",
+        kind="comment",
+        account=None,
+        author="A",
+        text="Hej",
+        post_id=post.remote_id,
+    )
+    sandbox.set_faults([fault])
+    with pytest.raises(expected) as caught:
+        if action == "publish":
+            fb.publish(PostRequest(text=text(), idempotency_key="g"))
+        elif action == "inbox":
+            for _ in range(50):
+                if not fb.list_inbox(None).has_more:
+                    break
+        else:
+            fb.verify()
+    token = sandbox.platforms()["facebook"]["credentials"]["access_token"]
+    assert token not in str(caught.value)
+    if isinstance(caught.value, RateLimited):
+        assert caught.value.until > datetime.now(UTC)
+
+
+def test_commit_drop_then_find_post_finds_the_one_post(
+    fb: FacebookConnector, sandbox: SandboxServer
+) -> None:
+    fb.verify()
+    post = PostRequest(text=text("Vattenavstängning på Kungsgatan"), idempotency_key="h")
+    sandbox.set_faults(["POST /v*/*/feed:commit-drop"])
+    with pytest.raises(OutcomeUnknown):
+        fb.publish(post)
+    sandbox.set_faults([])
+    found = fb.find_post(post, datetime.now(UTC) - timedelta(minutes=1))
+    assert found is not None
+    posts = [
+        p
+        for p in sandbox.state()["platforms"]["facebook"]["posts"]
+        if p.get("message") == post.text
+    ]
+    assert len(posts) == 1
+
+
+def test_page_rate_limit_uses_the_business_use_case_estimate(
+    fb: FacebookConnector, sandbox: SandboxServer
+) -> None:
+    fb.verify()
+    sandbox.set_faults(["POST /v*/*/feed:ratelimit"])
+    with pytest.raises(RateLimited) as caught:
+        fb.publish(PostRequest(text=text(), idempotency_key="i"))
+    minutes = (caught.value.until - datetime.now(UTC)).total_seconds() / 60
+    assert 14 <= minutes <= 16  # the sandbox says estimated_time_to_regain_access = 15
+
+
+def test_usage_headers_without_an_estimate() -> None:
+    response = requests.Response()
+    response.headers["X-App-Usage"] = '{"call_count": 100, "total_cputime": 3, "total_time": 4}'
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    assert usage_until(response, now) == now + timedelta(minutes=60)
+    calm = requests.Response()
+    assert usage_until(calm, now) == now + timedelta(minutes=5)
+
+
+def test_graph_version_is_configurable() -> None:
+    assert split_graph_url("https://graph.facebook.com") == ("https://graph.facebook.com", "v25.0")
+    assert split_graph_url("https://graph.facebook.com/v24.0/") == (
+        "https://graph.facebook.com",
+        "v24.0",
+    )
+
+
+def test_other_graph_version_reaches_the_sandbox(
+    sandbox: SandboxServer, secret_store: SecretStore
+) -> None:
+    info = sandbox.platforms()["facebook"]
+    store_credentials(secret_store, "v", info["credentials"])
+    account = make_account(
+        Network.FACEBOOK, info["base_url"] + "/v24.0", remote_id=info["page_ids"][0], account_id="v"
+    )
+    connector = build_connector(account, secret_store, HttpClient)
+    assert isinstance(connector, FacebookConnector)
+    assert connector.version == "v24.0"
+    assert connector.verify().remote_id == info["page_ids"][0]
+
+
+# --- Facebook Login end to end -------------------------------------------------------------------
+
+
+def test_facebook_login_then_page_token_end_to_end(
+    sandbox: SandboxServer, secret_store: SecretStore
+) -> None:
+    info = sandbox.platforms()["facebook"]
+    root, version = split_graph_url(info["base_url"])
+    browser = ConsentBrowser()
+    http = HttpClient()
+    tokens = FacebookSignIn(
+        root,
+        version,
+        info["app_id"],
+        http,
+        info.get("app_secret"),
+        open_browser=browser,
+        timeout=20,
+    ).run()
+    assert browser.visited and "code_challenge_method=S256" in browser.visited[0]
+    user_token = tokens["access_token"]
+    secret_store.set("login", "access_token", user_token)
+    account = make_account(
+        Network.FACEBOOK, info["base_url"], remote_id=info["page_ids"][0], account_id="login"
+    )
+    connector = build_connector(account, secret_store, HttpClient)
+    identity = connector.verify()
+    assert identity.remote_id == info["page_ids"][0]
+    page_token = secret_store.get("login", "page_access_token")
+    assert page_token and page_token != user_token
+    assert connector.publish(
+        PostRequest(text=text("Inloggad via webbläsaren"), idempotency_key="j")
+    ).remote_id
+
+
+def test_facebook_login_denied_is_cancelled(sandbox: SandboxServer) -> None:
+    info = sandbox.platforms()["facebook"]
+    root, version = split_graph_url(info["base_url"])
+    with pytest.raises(SignInCancelled):
+        FacebookSignIn(
+            root,
+            version,
+            info["app_id"],
+            HttpClient(),
+            info.get("app_secret"),
+            open_browser=ConsentBrowser("deny"),
+            timeout=20,
+        ).run()
