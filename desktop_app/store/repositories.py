@@ -269,6 +269,13 @@ class AccountRepository:
         self._session.flush()
         return _account_from_row(row)
 
+    def update_base_url(self, account_id: str, base_url: str) -> Account:
+        """The account moved (practice mode's emulator listens on a new port each start)."""
+        row = self._row(account_id)
+        row.base_url = base_url
+        self._session.flush()
+        return _account_from_row(row)
+
     def _row(self, account_id: str) -> AccountRow:
         row = self._session.get(AccountRow, account_id)
         if row is None:

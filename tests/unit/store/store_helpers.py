@@ -85,6 +85,8 @@ class Expected:
     author: str
     search_word: str  # a word of the body in other case, that search must find
     revisions_at_least: int
+    # Checks of other tables' rows, run on the upgraded database.
+    extra_checks: tuple[Callable[[Connection], None], ...] = ()
 
 
 def _ts(moment: datetime, dialect: str) -> object:
@@ -183,7 +185,87 @@ def fill_0002(connection: Connection) -> Expected:
     )
 
 
+INBOX_ITEM_ID = "6d7e8f90-0000-4000-8000-000000000031"
+PUBLICATION_ID = "6d7e8f90-0000-4000-8000-000000000041"
+
+
+def fill_0003_inbox(connection: Connection) -> Expected:
+    """0003_inbox's shape: a citizen's mention and its sync cursor."""
+    dialect = connection.dialect.name
+    expected = fill_0002(connection)
+    connection.execute(
+        text(
+            "INSERT INTO inbox_items (id, account_id, network, kind, remote_id, author_name, "
+            "author_handle, author_avatar_url, text, html, url, created_at, first_seen_at, "
+            "remote_state, state, flags) VALUES (:id, :a, 'mastodon', 'mention', '9001', "
+            "'Karin Ek', '@karin', '', 'När plogas Storgatan?', '<p>När plogas Storgatan?</p>', "
+            "'https://mastodon.example/@karin/9001', :at, :at, 'visible', 'new', '')"
+        ),
+        {"id": INBOX_ITEM_ID, "a": ACCOUNT_ID, "at": _ts(START, dialect)},
+    )
+
+    def inbox_item_survived(connection: Connection) -> None:
+        row = connection.execute(
+            text("SELECT text, state FROM inbox_items WHERE id = :id"), {"id": INBOX_ITEM_ID}
+        ).one()
+        assert tuple(row) == ("När plogas Storgatan?", "new")
+
+    return _with_check(expected, inbox_item_survived)
+
+
+def fill_0003_publications_audit(connection: Connection) -> Expected:
+    """0003_publications_audit's shape: one publication sent to the draft's account."""
+    dialect = connection.dialect.name
+    expected = fill_0002(connection)
+    connection.execute(
+        text(
+            "INSERT INTO publications (id, batch_id, draft_id, account_id, account_label, "
+            "network, author, submitted_by, title, parts, media, state, attempts, generation, "
+            "remote_ids, remote_url, failure_reason, created_at, updated_at, "
+            "platform_scheduled, history_time, search_text) VALUES (:id, :batch, :d, :a, "
+            "'@kommun', 'mastodon', 'anna', 'anna', '', :parts, '[]', 'sent', 1, 0, :remote, "
+            "'https://mastodon.example/@kommun/1', '', :at, :at, :false, :at, 'vägarbete')"
+        ),
+        {
+            "id": PUBLICATION_ID,
+            "batch": PUBLICATION_ID,
+            "d": DRAFT_ID,
+            "a": ACCOUNT_ID,
+            "parts": json.dumps(["Vägarbete på Storgatan"]),
+            "remote": json.dumps(["1"]),
+            "at": _ts(START, dialect),
+            "false": False,
+        },
+    )
+
+    def publication_survived(connection: Connection) -> None:
+        row = connection.execute(
+            text("SELECT state, remote_url FROM publications WHERE id = :id"),
+            {"id": PUBLICATION_ID},
+        ).one()
+        assert tuple(row) == ("sent", "https://mastodon.example/@kommun/1")
+
+    return _with_check(expected, publication_survived)
+
+
+def _with_check(expected: Expected, check: Callable[[Connection], None]) -> Expected:
+    return Expected(
+        draft_id=expected.draft_id,
+        title=expected.title,
+        body=expected.body,
+        variants=expected.variants,
+        targets=expected.targets,
+        attachment_ids=expected.attachment_ids,
+        author=expected.author,
+        search_word=expected.search_word,
+        revisions_at_least=expected.revisions_at_least,
+        extra_checks=(*expected.extra_checks, check),
+    )
+
+
 FILLERS: dict[str, Callable[[Connection], Expected]] = {
     "0001": fill_0001,
     "0002": fill_0002,
+    "0003_inbox": fill_0003_inbox,
+    "0003_publications_audit": fill_0003_publications_audit,
 }

@@ -50,6 +50,9 @@ def check_survived(store: Store, expected: Expected) -> None:
         # The migrated database keeps working for new writes, too.
         updated = uow.drafts.update(expected.draft_id, body=expected.body + " Uppdaterad.")
         assert updated.body.endswith("Uppdaterad.")
+    with store.engine.connect() as connection:
+        for check in expected.extra_checks:
+            check(connection)
 
 
 def test_the_quick_head_check_agrees_with_alembic() -> None:

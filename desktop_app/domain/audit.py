@@ -1,0 +1,158 @@
+"""The audit trail's rules: append-only events chained by SHA-256 (pure, no I/O).
+
+Each event carries the SHA-256 of the previous event, computed over a canonical JSON form of
+that event (keys sorted, no insignificant white space, UTF-8, times as UTC ISO 8601 with
+microseconds). Editing any stored field of an event changes its digest, so the next event's
+``prev_hash`` no longer matches; removing an event leaves a gap in the sequence numbers and a
+broken link; removing events at the end is caught by the head record the store keeps beside the
+chain. ``verify_chain`` reports every such place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditKind(StrEnum):
+    DRAFTED = "drafted"
+    EDITED = "edited"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    PUBLISHED = "published"
+    FAILED = "failed"
+    RETRIED = "retried"
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+    DELETED = "deleted"
+    HIDDEN = "hidden"
+    REPLIED = "replied"
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    id: str
+    seq: int  # 1, 2, 3, ... without gaps
+    kind: str  # an AuditKind value; plain str so events written by newer versions still verify
+    actor: str
+    occurred_at: datetime  # UTC
+    subject_type: str  # "draft", "publication", "inbox_item", ...
+    subject_id: str
+    details: Mapping[str, Any] = field(default_factory=dict)
+    prev_hash: str = GENESIS_HASH
+    hash: str = ""
+
+
+def format_time(moment: datetime) -> str:
+    """UTC, ISO 8601 with microseconds and a Z: one spelling for one instant."""
+    if moment.tzinfo is None:
+        raise ValueError("audit times must carry a time zone")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def canonical_json(event: AuditEvent) -> bytes:
+    """The bytes the digest is computed over: every stored field except the digest itself."""
+    payload = {
+        "id": event.id,
+        "seq": event.seq,
+        "kind": event.kind,
+        "actor": event.actor,
+        "occurred_at": format_time(event.occurred_at),
+        "subject_type": event.subject_type,
+        "subject_id": event.subject_id,
+        "details": dict(event.details),
+        "prev_hash": event.prev_hash,
+    }
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return text.encode("utf-8")
+
+
+def digest(event: AuditEvent) -> str:
+    return hashlib.sha256(canonical_json(event)).hexdigest()
+
+
+def chain_next(
+    previous: AuditEvent | None,
+    *,
+    id: str,
+    kind: str,
+    actor: str,
+    occurred_at: datetime,
+    subject_type: str,
+    subject_id: str,
+    details: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """The event that follows ``previous`` (None: the first event), with its digest filled in."""
+    unsealed = AuditEvent(
+        id=id,
+        seq=1 if previous is None else previous.seq + 1,
+        kind=kind,
+        actor=actor,
+        occurred_at=occurred_at.astimezone(UTC),
+        subject_type=subject_type,
+        subject_id=subject_id,
+        details=_plain(details or {}),
+        prev_hash=GENESIS_HASH if previous is None else previous.hash,
+    )
+    return replace(unsealed, hash=digest(unsealed))
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    seq: int
+    problem: str
+
+
+def verify_chain(
+    events: Iterable[AuditEvent], head: tuple[int, str] | None = None
+) -> list[ChainProblem]:
+    """Every place where the stored chain differs from what was appended.
+
+    ``events`` in ascending ``seq``; ``head`` is the (seq, hash) of the last event appended, kept
+    apart from the events so that cutting off the newest ones is noticed too.
+    """
+    problems: list[ChainProblem] = []
+    expected_prev = GENESIS_HASH
+    expected_seq = 1
+    last: AuditEvent | None = None
+    for event in events:
+        if event.seq != expected_seq:
+            problems.append(
+                ChainProblem(event.seq, f"events {expected_seq}..{event.seq - 1} are missing")
+            )
+        if event.prev_hash != expected_prev:
+            problems.append(ChainProblem(event.seq, "does not follow the event before it"))
+        actual = digest(event)
+        if actual != event.hash:
+            problems.append(ChainProblem(event.seq, "was changed after it was written"))
+        expected_prev = actual
+        expected_seq = event.seq + 1
+        last = event
+    if head is not None:
+        head_seq, head_hash = head
+        if last is None or last.seq < head_seq:
+            have = 0 if last is None else last.seq
+            problems.append(ChainProblem(head_seq, f"events {have + 1}..{head_seq} are missing"))
+        elif last.seq > head_seq or last.hash != head_hash:
+            problems.append(ChainProblem(last.seq, "the newest event differs from the head"))
+    return problems
+
+
+def _plain(value: Any) -> Any:
+    """Details as JSON-native values, so what is hashed is exactly what is stored and read back."""
+    return json.loads(json.dumps(value, ensure_ascii=False, default=_json_default))
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return format_time(value)
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    return str(value)

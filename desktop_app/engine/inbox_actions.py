@@ -1,0 +1,228 @@
+"""What people do with inbox items: answer, moderate, mark, assign.
+
+Moderation is a record: the platform is asked first, then the item's new state and an audit event
+(who, when, which reason, and the item's full content at that moment) are written in one unit of
+work. A hidden or deleted item is never removed from the store. Where a platform cannot carry out
+an action (X cannot hide a mention) the item is hidden in Kanal only, and the audit event says so.
+No Qt here; the window calls these on a worker thread.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from desktop_app.domain.accounts import Account
+from desktop_app.domain.inbox import (
+    InboxAction,
+    InboxItem,
+    InboxState,
+    RemoteState,
+    next_state,
+)
+from desktop_app.domain.moderation import ModerationDecision, ModerationKind
+from desktop_app.domain.text_rules import measure
+from desktop_app.engine.sync import ConnectorProvider
+from desktop_app.networks.base import (
+    ItemKind,
+    ModerationAction,
+    RemoteItem,
+    RemoteStatus,
+)
+from desktop_app.store.audit import AuditRepository
+from desktop_app.store.database import Store
+from desktop_app.store.inbox import UnknownInboxItem, inbox_repository
+
+SUBJECT_TYPE = "inbox_item"
+
+# Audit kinds of moderation (plain strings: the audit chain accepts any kind).
+AUDIT_KIND: dict[ModerationKind, str] = {
+    ModerationKind.HIDE: "hidden",
+    ModerationKind.UNHIDE: "unhidden",
+    ModerationKind.DELETE: "deleted",
+    ModerationKind.APPROVE: "approved",
+    ModerationKind.SPAM: "marked_spam",
+}
+AUDIT_REPLIED = "replied"
+AUDIT_ASSIGNED = "assigned"
+
+# (local state after, platform state after)
+_EFFECT: dict[ModerationKind, tuple[InboxState | None, RemoteState]] = {
+    ModerationKind.HIDE: (InboxState.HIDDEN, RemoteState.HIDDEN),
+    ModerationKind.UNHIDE: (InboxState.READ, RemoteState.VISIBLE),
+    ModerationKind.DELETE: (InboxState.DELETED, RemoteState.DELETED),
+    ModerationKind.APPROVE: (None, RemoteState.VISIBLE),
+    ModerationKind.SPAM: (InboxState.HIDDEN, RemoteState.SPAM),
+}
+
+
+class ReplyTooLong(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class ModerationOutcome:
+    item: InboxItem
+    on_platform: bool  # False: the platform cannot do it; done in Kanal only
+    audit_event_id: str
+
+
+def remote_item_from(item: InboxItem) -> RemoteItem:
+    """The connector's view of a stored item (what reply and moderate need)."""
+    return RemoteItem(
+        remote_id=item.remote_id,
+        kind=ItemKind(item.kind.value),
+        author_name=item.author_name,
+        author_handle=item.author_handle,
+        author_avatar_url=item.author_avatar_url,
+        text=item.text,
+        html=item.html,
+        created_at=item.created_at,
+        updated_at=item.remote_updated_at,
+        parent_remote_id=item.parent_remote_id,
+        root_post_remote_id=item.root_post_remote_id,
+        url=item.url,
+        status=RemoteStatus(item.remote_state.value),
+    )
+
+
+def content_snapshot(item: InboxItem) -> dict[str, Any]:
+    """The item's full content as the audit trail keeps it."""
+    return {
+        "network": item.network.value,
+        "account_id": item.account_id,
+        "kind": item.kind.value,
+        "remote_id": item.remote_id,
+        "url": item.url,
+        "author_name": item.author_name,
+        "author_handle": item.author_handle,
+        "created_at": item.created_at,
+        "text": item.text,
+        "html": item.html,
+        "parent_remote_id": item.parent_remote_id,
+        "root_post_remote_id": item.root_post_remote_id,
+        "state_before": item.state.value,
+        "flags": sorted(f.value for f in item.flags),
+    }
+
+
+class InboxActions:
+    """Answering and moderating inbox items through the account's connector."""
+
+    def __init__(
+        self,
+        store: Store,
+        connectors: ConnectorProvider,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._store = store
+        self._connectors = connectors
+        self._clock = clock
+
+    def _load(self, item_id: str) -> tuple[InboxItem, Account]:
+        with self._store.unit_of_work(read_only=True) as uow:
+            item = inbox_repository(uow).require(item_id)
+            account = uow.accounts.get(item.account_id)
+        if account is None:
+            raise UnknownInboxItem(f"the account of inbox item {item_id} is gone")
+        return item, account
+
+    def reply(self, item_id: str, text: str, actor: str) -> InboxItem:
+        """Answer an item on its platform; records who answered and when."""
+        item, account = self._load(item_id)
+        check = measure(account.network, text)
+        if not text.strip() or not check.valid:
+            raise ReplyTooLong(
+                f"the reply is {check.length} long; {account.network.value} allows {check.limit}"
+                if text.strip()
+                else "the reply is empty"
+            )
+        # The same text for the same item is the same reply: a retry after a timeout must not
+        # answer twice on platforms that honour idempotency keys.
+        key = hashlib.sha256(f"{item.id}\n{text}".encode()).hexdigest()[:32]
+        connector = self._connectors(account)
+        try:
+            posted = connector.reply(remote_item_from(item), text, key)
+        finally:
+            connector.close()
+        now = self._clock()
+        with self._store.unit_of_work() as uow:
+            repo = inbox_repository(uow)
+            repo.record_answer(item.id, actor, now, posted.remote_id)
+            AuditRepository(uow).append(
+                AUDIT_REPLIED,
+                actor=actor,
+                subject_type=SUBJECT_TYPE,
+                subject_id=item.id,
+                occurred_at=now,
+                details={
+                    "reply_text": text,
+                    "reply_remote_id": posted.remote_id,
+                    "reply_url": posted.url,
+                    "item": content_snapshot(item),
+                },
+            )
+            return repo.require(item.id)
+
+    def moderate(self, item_id: str, decision: ModerationDecision) -> ModerationOutcome:
+        """Carry out a moderation decision on the platform and record it."""
+        item, account = self._load(item_id)
+        action = ModerationAction(decision.kind.value)
+        local_state, remote_state = _EFFECT[decision.kind]
+        connector = self._connectors(account)
+        try:
+            supported = action in connector.limits().moderation_actions
+            if supported:
+                connector.moderate(remote_item_from(item), action)
+        finally:
+            connector.close()
+        with self._store.unit_of_work() as uow:
+            repo = inbox_repository(uow)
+            state = local_state or item.state
+            # Unsupported on the platform: the platform's state stays as it was.
+            repo.record_moderation(item.id, state, remote_state if supported else None)
+            event = AuditRepository(uow).append(
+                AUDIT_KIND[decision.kind],
+                actor=decision.actor,
+                subject_type=SUBJECT_TYPE,
+                subject_id=item.id,
+                occurred_at=decision.decided_at,
+                details={
+                    "action": decision.kind.value,
+                    "reason": decision.reason.value,
+                    "reason_text": decision.reason_text,
+                    "note": decision.note,
+                    "on_platform": supported,
+                    "item": content_snapshot(item),
+                },
+            )
+            return ModerationOutcome(repo.require(item.id), supported, event.id)
+
+    def mark(self, item_ids: Sequence[str], action: InboxAction) -> list[InboxItem]:
+        """Local workflow changes (read, unread, done, reopen); not sent to any platform."""
+        with self._store.unit_of_work() as uow:
+            repo = inbox_repository(uow)
+            changed = []
+            for item_id in item_ids:
+                item = repo.require(item_id)
+                state = next_state(item.state, action)
+                if state is not item.state:
+                    repo.set_state(item.id, state)
+                changed.append(repo.require(item.id))
+            return changed
+
+    def assign(self, item_id: str, person: str | None, actor: str) -> InboxItem:
+        with self._store.unit_of_work() as uow:
+            repo = inbox_repository(uow)
+            repo.assign(item_id, person)
+            AuditRepository(uow).append(
+                AUDIT_ASSIGNED,
+                actor=actor,
+                subject_type=SUBJECT_TYPE,
+                subject_id=item_id,
+                details={"assigned_to": person},
+            )
+            return repo.require(item_id)

@@ -1,0 +1,188 @@
+"""Images made to fit each platform before sending: size, pixel dimensions, type, metadata.
+
+Every image is decoded and re-encoded with Pillow, which also drops EXIF metadata: a phone
+photo's GPS position must not reach the public with an authority's post. The result is written
+once per content and target (named by its digest), so retries send byte-identical files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from desktop_app.domain.networks import Network
+
+# Longest side in pixels each platform keeps without shrinking it itself (their documentation:
+# X 4096, Bluesky 2000, Mastodon downsizes above ~8.3 MP, Facebook shows 2048, WordPress makes a
+# "scaled" copy above 2560). Shrinking here makes the upload smaller and the result predictable.
+MAX_DIMENSION: dict[Network, int] = {
+    Network.X: 4096,
+    Network.BLUESKY: 2000,
+    Network.MASTODON: 3840,
+    Network.FACEBOOK: 2048,
+    Network.WORDPRESS: 2560,
+}
+
+
+class MediaPrepError(ValueError):
+    """The image cannot be made to fit; the message says why in words the user can act on."""
+
+
+@dataclass(frozen=True)
+class MediaTarget:
+    max_bytes: int
+    max_dimension: int
+    types: tuple[str, ...]  # MIME types the platform accepts
+    max_count: int = 4
+
+
+# Per post: how many images, how big a file, which types (the platforms' documentation: X 5 MB
+# images; the Bluesky lexicon's blob maxSize 1,000,000; Mastodon's default 16 MB; Facebook's
+# 4 MB photo guidance; WordPress depends on the site's PHP, 8 MB is a common floor).
+_ALL = ("image/jpeg", "image/png", "image/webp", "image/gif")
+_TARGETS: dict[Network, tuple[int, int, tuple[str, ...]]] = {
+    Network.X: (4, 5 * 1024 * 1024, _ALL),
+    Network.BLUESKY: (4, 1_000_000, ("image/jpeg", "image/png", "image/webp")),
+    Network.MASTODON: (4, 16 * 1024 * 1024, _ALL),
+    Network.FACEBOOK: (10, 4 * 1024 * 1024, ("image/jpeg", "image/png", "image/gif")),
+    Network.WORDPRESS: (
+        10,
+        8 * 1024 * 1024,
+        ("image/jpeg", "image/png", "image/webp", "image/gif"),
+    ),
+}
+
+
+def media_target_for(network: Network) -> MediaTarget:
+    count, size, types = _TARGETS[network]
+    return MediaTarget(size, MAX_DIMENSION[network], types, count)
+
+
+@dataclass(frozen=True)
+class PreparedImage:
+    path: Path
+    mime_type: str
+    sha256: str
+    size_bytes: int
+    width: int
+    height: int
+
+
+_FORMAT_OF = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/gif": "GIF"}
+_EXTENSION_OF = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif"}
+
+
+def prepare_image(source: Path, target: MediaTarget, out_dir: Path) -> PreparedImage:
+    """A copy of ``source`` within ``target``'s limits, written under ``out_dir``."""
+    try:
+        with Image.open(source) as opened:
+            opened.load()
+            source_mime = Image.MIME.get(opened.format or "", "")
+            animated = bool(getattr(opened, "is_animated", False))
+            image = ImageOps.exif_transpose(opened)
+    except FileNotFoundError:
+        raise MediaPrepError(f"the image {source.name} is no longer there") from None
+    except (UnidentifiedImageError, OSError, SyntaxError) as error:
+        raise MediaPrepError(f"{source.name} is not a readable image ({error})") from None
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    # An animation is sent as it is when the platform takes it; re-encoding would keep one frame.
+    if animated and source_mime in target.types:
+        size = source.stat().st_size
+        if size > target.max_bytes:
+            raise MediaPrepError(
+                f"the animation {source.name} is {size // 1024} KB; the limit is "
+                f"{target.max_bytes // 1024} KB"
+            )
+        data = source.read_bytes()
+        return _write(data, source_mime, out_dir, copy_from=source)
+
+    if max(image.size) > target.max_dimension:
+        image.thumbnail((target.max_dimension, target.max_dimension), Image.Resampling.LANCZOS)
+    mime = _choose_type(image, source_mime, target.types)
+    data = _encode_within(image, mime, target.max_bytes)
+    return _write(data, mime, out_dir)
+
+
+def _choose_type(image: Image.Image, source_mime: str, accepted: tuple[str, ...]) -> str:
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+    if source_mime in accepted and source_mime != "image/gif":
+        return source_mime
+    if has_alpha and "image/png" in accepted:
+        return "image/png"
+    if "image/jpeg" in accepted:
+        return "image/jpeg"
+    if accepted:
+        return accepted[0]
+    raise MediaPrepError("the platform accepts no image types")
+
+
+def _encode(image: Image.Image, mime: str, quality: int) -> bytes:
+    buffer = io.BytesIO()
+    fmt = _FORMAT_OF.get(mime, "JPEG")
+    frame = image
+    if fmt == "JPEG" and image.mode not in ("RGB", "L"):
+        # JPEG has no alpha: flatten onto white, as a viewer would show it.
+        rgba = image.convert("RGBA")
+        frame = Image.new("RGB", rgba.size, (255, 255, 255))
+        frame.paste(rgba, mask=rgba.getchannel("A"))
+    if fmt == "JPEG":
+        frame.save(buffer, format="JPEG", quality=quality, optimize=True, progressive=True)
+    elif fmt == "PNG":
+        frame.save(buffer, format="PNG", optimize=True)
+    elif fmt == "WEBP":
+        frame.save(buffer, format="WEBP", quality=quality)
+    else:
+        frame.save(buffer, format=fmt)
+    return buffer.getvalue()
+
+
+def _encode_within(image: Image.Image, mime: str, max_bytes: int) -> bytes:
+    """Lower the quality, then the size, until the file fits (or give up clearly)."""
+    data = _encode(image, mime, 90)
+    if len(data) <= max_bytes:
+        return data
+    if mime == "image/png":
+        # A photo saved as PNG is often far too big; JPEG is what every platform takes.
+        mime = "image/jpeg"
+    for quality in (85, 75, 65):
+        data = _encode(image, mime, quality)
+        if len(data) <= max_bytes:
+            return data
+    current = image
+    for _ in range(8):
+        width, height = current.size
+        if min(width, height) < 64:
+            break
+        current = current.resize((width * 3 // 4, height * 3 // 4), Image.Resampling.LANCZOS)
+        data = _encode(current, mime, 75)
+        if len(data) <= max_bytes:
+            return data
+    raise MediaPrepError(f"the image cannot be made smaller than {max_bytes // 1024} KB")
+
+
+def _write(
+    data: bytes,
+    mime: str,
+    out_dir: Path,
+    copy_from: Path | None = None,
+) -> PreparedImage:
+    # The mime may have changed in _encode_within (PNG photo to JPEG): trust the bytes.
+    with Image.open(io.BytesIO(data)) as check:
+        actual_mime = Image.MIME.get(check.format or "", mime)
+        width, height = check.size
+    sha = hashlib.sha256(data).hexdigest()
+    path = out_dir / f"{sha}.{_EXTENSION_OF.get(actual_mime, 'bin')}"
+    if not path.exists():
+        partial = path.with_suffix(path.suffix + ".part")
+        if copy_from is not None:
+            shutil.copyfile(copy_from, partial)
+        else:
+            partial.write_bytes(data)
+        partial.replace(path)
+    return PreparedImage(path, actual_mime, sha, len(data), width, height)

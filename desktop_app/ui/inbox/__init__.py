@@ -1,0 +1,1 @@
+"""The unified inbox view (list, filters, conversation pane, notifications)."""
