@@ -39,9 +39,14 @@ def configure_logging(config: AppConfig) -> None:
 
 
 def run_gui(config: AppConfig) -> int:
+    # Logging (and the HTTP module it lives in) is set up once the window is on screen, so it
+    # does not delay the first paint.
+    if config.sandbox:
+        # Practice mode: the platform emulator in-process, its accounts connected at start.
+        from desktop_app.practice import run_practice_gui
+
+        return run_practice_gui(config, on_window_shown=lambda _window: configure_logging(config))
     # Imported here so the CLI never loads Qt.
     from desktop_app.ui.application import run_application
 
-    # Logging (and the HTTP module it lives in) is set up once the window is on screen, so it
-    # does not delay the first paint.
     return run_application(config, on_window_shown=lambda _window: configure_logging(config))

@@ -9,21 +9,33 @@ from __future__ import annotations
 
 import argparse
 import sys
-import uuid
-from datetime import UTC, datetime
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from desktop_app.cli.context import CliContext, CliError
-from desktop_app.domain.accounts import Account, AccountStatus
+from desktop_app.domain.accounts import Account
 from desktop_app.domain.errors import NetworkError
 from desktop_app.domain.networks import Network, parse_network
-from desktop_app.networks.facebook import FacebookConnector
-from desktop_app.networks.factory import CREDENTIAL_NAMES, DEFAULT_BASE_URLS, build_connector
-from desktop_app.networks.http import HttpClient
+from desktop_app.engine.accounts import (
+    AccountService,
+    FacebookPage,
+    MissingBaseUrl,
+    SecretsLeftBehind,
+    error_reason,
+    missing_credentials,
+    normalise_base_url,
+    sign_in_with_browser,
+)
+from desktop_app.networks.factory import CREDENTIAL_NAMES
 from desktop_app.secrets import SecretStore, SecretsUnavailable
+from desktop_app.store.errors import DuplicateAccount, UnknownAccount
+
+if TYPE_CHECKING:
+    from desktop_app.store.database import Store
+
+T = TypeVar("T")
 
 ALL_CREDENTIALS = sorted({name for names in CREDENTIAL_NAMES.values() for name in names})
-_NEEDS_BASE_URL = frozenset({Network.WORDPRESS, Network.MASTODON})
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -100,15 +112,6 @@ def _credentials(args: argparse.Namespace, network: Network) -> dict[str, str]:
     return values
 
 
-def _missing(network: Network, values: dict[str, str]) -> list[str]:
-    if network is Network.X:
-        oauth1 = ("consumer_key", "consumer_secret", "access_token", "access_token_secret")
-        if "consumer_key" in values:
-            return [n for n in oauth1 if n not in values]
-        return [n for n in ("client_id", "access_token") if n not in values]
-    return [n for n in CREDENTIAL_NAMES[network] if n not in values]
-
-
 def _open_browser(url: str) -> bool:
     """The system browser, and the address on stderr for a machine where none opens."""
     import webbrowser
@@ -118,120 +121,68 @@ def _open_browser(url: str) -> bool:
 
 
 def _sign_in(args: argparse.Namespace, network: Network, base_url: str) -> dict[str, str]:
-    from desktop_app.networks.facebook import split_graph_url
-    from desktop_app.networks.signin import FacebookSignIn, MastodonSignIn, XSignIn
-
-    http = HttpClient()
+    if network is Network.X and not args.client_id:
+        raise CliError("--sign-in for x needs --client-id (the app's OAuth 2.0 client id)")
+    if network is Network.FACEBOOK and not args.app_id:
+        raise CliError("--sign-in for facebook needs --app-id")
     try:
-        if network is Network.X:
-            if not args.client_id:
-                raise CliError("--sign-in for x needs --client-id (the app's OAuth 2.0 client id)")
-            tokens = XSignIn(base_url, args.client_id, http, _open_browser).run()
-            return {
-                "client_id": args.client_id,
-                "access_token": str(tokens["access_token"]),
-                "refresh_token": str(tokens.get("refresh_token") or ""),
-            }
-        if network is Network.FACEBOOK:
-            if not args.app_id:
-                raise CliError("--sign-in for facebook needs --app-id")
-            root, version = split_graph_url(base_url)
-            tokens = FacebookSignIn(
-                root, version, args.app_id, http, args.app_secret, _open_browser
-            ).run()
-            return {"access_token": str(tokens["access_token"])}
-        if network is Network.MASTODON:
-            tokens = MastodonSignIn(base_url, http, _open_browser).run()
-            return {"access_token": str(tokens["access_token"])}
-    except NetworkError as error:
-        raise CliError(f"sign-in failed: {getattr(error, 'reason', error.message)}") from None
-    finally:
-        http.close()
-    raise CliError(f"{network.value} has no browser sign-in; give its credentials instead")
-
-
-def _choose_first_page(connector: FacebookConnector) -> None:
-    """Without --page-id, the first page the user manages; the others are named on stderr."""
-    pages = connector.pages()
-    if len(pages) > 1:
-        others = ", ".join(f"{p['name']} ({p['id']})" for p in pages[1:])
-        sys.stderr.write(
-            f"kanal: connecting the page {pages[0]['name']} ({pages[0]['id']}); the user also "
-            f"manages {others}: add those with --page-id\n"
+        return sign_in_with_browser(
+            network,
+            base_url,
+            _open_browser,
+            client_id=args.client_id or "",
+            app_id=args.app_id or "",
+            app_secret=args.app_secret or "",
         )
-    if pages:
-        connector.page_id = pages[0]["id"]
+    except NetworkError as error:
+        raise CliError(f"sign-in failed: {error_reason(error)}") from None
+    except ValueError as error:
+        raise CliError(str(error)) from None
+
+
+def _note_other_pages(chosen: FacebookPage, others: Sequence[FacebookPage]) -> None:
+    names = ", ".join(f"{page.name} ({page.id})" for page in others)
+    sys.stderr.write(
+        f"kanal: connecting the page {chosen.name} ({chosen.id}); the user also manages "
+        f"{names}: add those with --page-id\n"
+    )
+
+
+def _service(ctx: CliContext) -> AccountService:
+    def on_store(job: Callable[[Store], T], /) -> T:
+        return job(ctx.store())  # opened on first use only
+
+    return AccountService(on_store, SecretStore())
 
 
 def _add(args: argparse.Namespace, ctx: CliContext) -> int:
     try:
         network = parse_network(args.network)
+        base_url = normalise_base_url(network, args.base_url)
+    except MissingBaseUrl:
+        raise CliError(f"{network.value} needs --base-url (the site or instance address)") from None
     except ValueError as error:
         raise CliError(str(error)) from None
-    base_url = (args.base_url or DEFAULT_BASE_URLS.get(network, "")).rstrip("/")
-    if not base_url and network in _NEEDS_BASE_URL:
-        raise CliError(f"{network.value} needs --base-url (the site or instance address)")
-    secrets = SecretStore()
+    service = _service(ctx)
     try:
-        secrets.check_available()
+        service.secrets.check_available()
     except SecretsUnavailable as error:
         raise CliError(str(error)) from None
     values = _credentials(args, network)
     if args.sign_in:
         values.update({k: v for k, v in _sign_in(args, network, base_url).items() if v})
-    missing = _missing(network, values)
+    missing = missing_credentials(network, values)
     if missing:
         options = ", ".join(f"--{n.replace('_', '-')}" for n in missing)
         raise CliError(f"{network.value} needs {options}")
-
-    account_id = str(uuid.uuid4())
-    provisional = Account(
-        id=account_id,
-        network=network,
-        display_name="",
-        handle="",
-        base_url=base_url,
-        remote_id=args.page_id or "",
-        status=AccountStatus.UNVERIFIED,
-        rate_limited_until=None,
-        avatar_url="",
-        created_at=datetime.now(UTC),
-    )
     try:
-        for name, value in values.items():
-            secrets.set(account_id, name, value)
-        connector = build_connector(provisional, secrets)
-        try:
-            if isinstance(connector, FacebookConnector) and not args.page_id:
-                _choose_first_page(connector)
-            identity = connector.verify()
-        finally:
-            connector.close()
-        from desktop_app.store.errors import DuplicateAccount
-
-        with ctx.store().unit_of_work() as uow:
-            try:
-                account = uow.accounts.add(
-                    account_id=account_id,
-                    network=network,
-                    display_name=identity.display_name,
-                    handle=identity.handle,
-                    base_url=base_url,
-                    remote_id=identity.remote_id,
-                    status=AccountStatus.WORKING,
-                    avatar_url=identity.avatar_url,
-                )
-            except DuplicateAccount as error:
-                raise CliError(str(error)) from None
+        account = service.add(network, base_url, values, args.page_id, _note_other_pages)
     except NetworkError as error:
-        secrets.delete_account(account_id)
-        reason = getattr(error, "reason", None) or error.message
-        raise CliError(f"could not verify the {network.value} account: {reason}") from None
-    except SecretsUnavailable as error:
+        raise CliError(
+            f"could not verify the {network.value} account: {error_reason(error)}"
+        ) from None
+    except (SecretsUnavailable, DuplicateAccount) as error:
         raise CliError(str(error)) from None
-    except BaseException:
-        secrets.delete_account(account_id)
-        raise
     ctx.emit(account_payload(account), "added " + _human(account))
     return 0
 
@@ -245,19 +196,11 @@ def _list(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _remove(args: argparse.Namespace, ctx: CliContext) -> int:
-    from desktop_app.store.errors import UnknownAccount
-
-    with ctx.store().unit_of_work() as uow:
-        try:
-            account = uow.accounts.get(args.account_id)
-            if account is None:
-                raise UnknownAccount(args.account_id)
-            uow.accounts.remove(args.account_id)
-        except UnknownAccount:
-            raise CliError(f"no account with id {args.account_id}") from None
     try:
-        SecretStore().delete_account(account.id)
-    except SecretsUnavailable as error:
+        account = _service(ctx).remove(args.account_id)
+    except UnknownAccount:
+        raise CliError(f"no account with id {args.account_id}") from None
+    except SecretsLeftBehind as error:
         raise CliError(f"removed the account, but not its secrets: {error}") from None
     ctx.emit({"removed": account.id}, f"removed {_human(account)}")
     return 0

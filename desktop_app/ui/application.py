@@ -10,7 +10,7 @@ import contextlib
 import getpass
 import signal
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,17 +27,23 @@ from PySide6.QtWidgets import QApplication
 
 from desktop_app import __version__
 from desktop_app.config import APP_AUTHOR, APP_NAME, DEFAULT_TIMEZONE, AppConfig
+from desktop_app.domain.networks import Network
+from desktop_app.ui.account_jobs import worker_store_access
+from desktop_app.ui.accounts_view import AccountsView, loopback_only
 from desktop_app.ui.db_worker import DatabaseWorker
 from desktop_app.ui.event_log import EventLog
 from desktop_app.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
+    from desktop_app.engine.accounts import AccountService, SignInPreset
+    from desktop_app.secrets import SecretStore
     from desktop_app.store.database import Store
 
 RESOURCES_DIR = Path(__file__).resolve().parents[2] / "resources"
 TRANSLATIONS_DIR = RESOURCES_DIR / "translations"
 STYLE_SHEET = RESOURCES_DIR / "qss" / "kanal.qss"
 EVENT_LOG_NAME = "kanal.jsonl"
+AVATARS_FOLDER = "avatars"  # accounts' and authors' avatars, cached by URL
 SUPPORTED_LANGUAGES = ("sv", "en")
 
 WindowShownHook = Callable[[MainWindow], None]
@@ -100,30 +106,68 @@ def create_application(config: AppConfig, argv: list[str] | None = None) -> QApp
 
 
 def build_main_window(
-    config: AppConfig, worker: DatabaseWorker, event_log: EventLog | None = None
+    config: AppConfig,
+    worker: DatabaseWorker,
+    event_log: EventLog | None = None,
+    *,
+    secrets: SecretStore | None = None,
+    sign_in_presets: Mapping[Network, SignInPreset] | None = None,
 ) -> MainWindow:
+    """``secrets``: the keyring to keep credentials in (the system's when None; practice mode
+    passes an in-memory one). ``sign_in_presets``: what the Add account dialog fills in."""
+
+    def make_account_service() -> AccountService:
+        # Built on first use: it brings the HTTP stack, which the first paint does not need.
+        from desktop_app.engine.accounts import AccountService
+        from desktop_app.secrets import SecretStore
+
+        return AccountService(worker_store_access(worker), secrets or SecretStore())
+
+    zone = display_zone()
+    accounts_view = AccountsView(
+        worker,
+        make_account_service,
+        zone,
+        avatars_dir=config.data_dir / AVATARS_FOLDER,
+        presets=sign_in_presets,
+        # Practice mode never reaches out: the demo blog's avatar is a Gravatar address.
+        avatar_filter=loopback_only if config.sandbox else None,
+    )
     return MainWindow(
         worker=worker,
         data_dir=config.data_dir,
-        display_zone=display_zone(),
+        display_zone=zone,
         author=_current_user(),
         practice_mode=config.sandbox,
         event_log=event_log,
+        accounts_view=accounts_view,
     )
 
 
-def run_application(config: AppConfig, on_window_shown: WindowShownHook | None = None) -> int:
+def run_application(
+    config: AppConfig,
+    on_window_shown: WindowShownHook | None = None,
+    *,
+    secrets: SecretStore | None = None,
+    sign_in_presets: Mapping[Network, SignInPreset] | None = None,
+    store_opener: Callable[[], Store] | None = None,
+) -> int:
     """Show the main window at once, open the store behind it, run until the window closes.
 
     ``on_window_shown`` is called with the window once it is on screen; the crash-recovery test
-    uses it to type into the real composer of the real program.
+    uses it to type into the real composer of the real program. ``store_opener`` (run on the
+    database thread) replaces the plain opening of the store; practice mode uses it to connect
+    its accounts before the sections fill in. ``secrets`` and ``sign_in_presets``: see
+    ``build_main_window``.
     """
     config.data_dir.mkdir(parents=True, exist_ok=True)
     event_log = EventLog(config.log_dir / EVENT_LOG_NAME)
     event_log.write("starting", version=__version__, practice_mode=config.sandbox)
     app = create_application(config)
     worker = DatabaseWorker()
-    window = build_main_window(config, worker, event_log)
+    window = build_main_window(
+        config, worker, event_log, secrets=secrets, sign_in_presets=sign_in_presets
+    )
 
     def open_store_on_worker() -> Store:
         # Imported on the database thread: the store's libraries load while the window paints.
@@ -131,7 +175,7 @@ def run_application(config: AppConfig, on_window_shown: WindowShownHook | None =
 
         return open_store(config)
 
-    worker.open_store(open_store_on_worker)
+    worker.open_store(store_opener or open_store_on_worker)
     window.show()
 
     def announce() -> None:

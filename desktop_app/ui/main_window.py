@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.accounts import Account
 from desktop_app.ui import draft_jobs
+from desktop_app.ui.accounts_view import AccountsView
 from desktop_app.ui.composer import ComposerWidget
 from desktop_app.ui.connectivity import ConnectivityMonitor
 from desktop_app.ui.db_worker import DatabaseWorker
@@ -75,10 +76,12 @@ class MainWindow(QMainWindow):
         practice_mode: bool = False,
         event_log: EventLog | None = None,
         connectivity: ConnectivityMonitor | None = None,
+        accounts_view: AccountsView | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.practice_mode = practice_mode
+        self.accounts_view = accounts_view
         self._worker = worker
         self._data_dir = data_dir
         self._event_log = event_log
@@ -160,7 +163,9 @@ class MainWindow(QMainWindow):
             ),
             (
                 self.tr("Accounts"),
-                PlaceholderSection(
+                accounts_view
+                if accounts_view is not None
+                else PlaceholderSection(
                     self.tr("Accounts"),
                     self.tr(
                         "The blog, Facebook Pages, X, Mastodon and Bluesky accounts Kanal posts "
@@ -200,6 +205,8 @@ class MainWindow(QMainWindow):
         self.composer.draft_saved.connect(self.drafts.model.refresh_draft)
         self.composer.draft_saved.connect(self._remember_open_draft)
         self.composer.loaded.connect(self._on_draft_loaded)
+        if accounts_view is not None:
+            accounts_view.accounts_changed.connect(self._on_accounts)
 
         self._restore_window_state()
         if self.sidebar.currentRow() < 0:
@@ -351,6 +358,8 @@ class MainWindow(QMainWindow):
                 self._event_log.write("unsaved_draft_rescued", path=str(rescued))
         self.composer.shutdown()
         self.drafts.shutdown()
+        if self.accounts_view is not None:
+            self.accounts_view.shutdown()  # before the database thread: its jobs may use it
         self._connectivity.close()
         self._worker.close()
         if self._event_log is not None:

@@ -4,7 +4,7 @@
 <context>
     <name>ComposerWidget</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/composer.py" line="+936"/>
+        <location filename="../../desktop_app/ui/composer.py" line="+963"/>
         <source>⚠ %n image(s) lack alt text. Describe every image; publishing will require it.</source>
         <translation>
             <numerusform>⚠ %n image lacks alt text. Describe every image; publishing will require it.</numerusform>
@@ -15,7 +15,7 @@
 <context>
     <name>ConversationPane</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/inbox/conversation.py" line="+225"/>
+        <location filename="../../desktop_app/ui/inbox/conversation.py" line="+249"/>
         <source>%n remote image(s) not loaded, to protect your privacy.</source>
         <translation>
             <numerusform>%n remote image not loaded, to protect your privacy.</numerusform>
@@ -26,7 +26,7 @@
 <context>
     <name>DraftsView</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/drafts_view.py" line="+441"/>
+        <location filename="../../desktop_app/ui/drafts_view.py" line="+442"/>
         <source>%n draft(s) in the trash</source>
         <translation>
             <numerusform>%n draft in the trash</numerusform>
@@ -39,6 +39,41 @@
         <translation>
             <numerusform>%n draft</numerusform>
             <numerusform>%n drafts</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>HistoryView</name>
+    <message numerus="yes">
+        <location filename="../../desktop_app/ui/history_view.py" line="+505"/>
+        <source>Exported %n publication(s) to {file}.</source>
+        <translation>
+            <numerusform>Exported %n publication to {file}.</numerusform>
+            <numerusform>Exported %n publications to {file}.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+38"/>
+        <source>Sending again to %n account(s).</source>
+        <translation>
+            <numerusform>Sending again to %n account.</numerusform>
+            <numerusform>Sending again to %n accounts.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+52"/>
+        <source>&amp;Retry the failed (%n)</source>
+        <translation>
+            <numerusform>&amp;Retry the failed one (%n)</numerusform>
+            <numerusform>&amp;Retry the failed (%n)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+20"/>
+        <source>%n publication(s)</source>
+        <translation>
+            <numerusform>%n publication</numerusform>
+            <numerusform>%n publications</numerusform>
         </translation>
     </message>
 </context>
@@ -64,11 +99,22 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/main_window.py" line="+246"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="+254"/>
         <source>Sending queue: %n</source>
         <translation>
             <numerusform>Sending queue: %n</numerusform>
             <numerusform>Sending queue: %n</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ScheduledView</name>
+    <message numerus="yes">
+        <location filename="../../desktop_app/ui/scheduled_view.py" line="+262"/>
+        <source>%n scheduled post(s)</source>
+        <translation>
+            <numerusform>%n scheduled post</numerusform>
+            <numerusform>%n scheduled posts</numerusform>
         </translation>
     </message>
 </context>

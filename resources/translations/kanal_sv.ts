@@ -2,9 +2,368 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="sv" sourcelanguage="en">
 <context>
+    <name>AccountDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/account_dialog.py" line="+104"/>
+        <source>Add account</source>
+        <translation>Lägg till konto</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Sign in again: {name}</source>
+        <translation>Logga in igen: {name}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Network</source>
+        <translation>Nätverk</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Address</source>
+        <translation>Adress</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Network:</source>
+        <translation>&amp;Nätverk:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Address:</source>
+        <translation>&amp;Adress:</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+24"/>
+        <source>Sign in in the browser</source>
+        <translation>Logga in i webbläsaren</translation>
+    </message>
+    <message>
+        <location line="-20"/>
+        <source>Kanal opens the platform&apos;s sign-in page in your web browser. Sign in there and allow Kanal; the browser then hands the sign-in back to Kanal.</source>
+        <translation>Kanal öppnar plattformens inloggningssida i din webbläsare. Logga in där och ge Kanal tillåtelse; webbläsaren lämnar sedan tillbaka inloggningen till Kanal.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <location line="+132"/>
+        <source>Client ID</source>
+        <translation>Klient-id</translation>
+    </message>
+    <message>
+        <location line="-130"/>
+        <source>App ID</source>
+        <translation>App-id</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>App secret</source>
+        <translation>Apphemlighet</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Client ID of the organisation&apos;s X app:</source>
+        <translation>Klient-id för organisationens X-app:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>App ID of the organisation&apos;s Facebook app:</source>
+        <translation>App-id för organisationens Facebookapp:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>App secret (if the app requires it):</source>
+        <translation>Apphemlighet (om appen kräver den):</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>OAuth 2.0 tokens</source>
+        <translation>OAuth 2.0-token</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>OAuth 1.0a keys</source>
+        <translation>OAuth 1.0a-nycklar</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Kind of X credentials</source>
+        <translation>Typ av inloggningsuppgifter för X</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Connect</source>
+        <translation>Anslut</translation>
+    </message>
+    <message>
+        <location line="+54"/>
+        <source>Or enter a token or app password instead</source>
+        <translation>Eller ange en token eller ett applösenord i stället</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Enter the application password</source>
+        <translation>Ange applikationslösenordet</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Enter the app password</source>
+        <translation>Ange applösenordet</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>User name</source>
+        <translation>Användarnamn</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Application password</source>
+        <translation>Applikationslösenord</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Handle or e-mail</source>
+        <translation>Användarnamn eller e-post</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>App password</source>
+        <translation>Applösenord</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Access token</source>
+        <translation>Åtkomsttoken</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Refresh token</source>
+        <translation>Förnyelsetoken</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Consumer key</source>
+        <translation>Konsumentnyckel (consumer key)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Consumer secret</source>
+        <translation>Konsumenthemlighet (consumer secret)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Access token secret</source>
+        <translation>Åtkomsttokenhemlighet</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The blog&apos;s address, as visitors see it.</source>
+        <translation>Bloggens adress, som besökarna ser den.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The address of the Mastodon server the account is on.</source>
+        <translation>Adressen till den Mastodonserver kontot finns på.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The Graph API address with its version; the default is Facebook&apos;s.</source>
+        <translation>Graph API-adressen med version; förvalet är Facebooks egen.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The X API address; the default is X&apos;s own.</source>
+        <translation>X API-adressen; förvalet är X:s egen.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The account&apos;s server (PDS); the default is Bluesky&apos;s own.</source>
+        <translation>Kontots server (PDS); förvalet är Blueskys egen.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Create an application password in WordPress under Users → Profile → Application passwords, and paste it here with your user name.</source>
+        <translation>Skapa ett applikationslösenord i WordPress under Användare → Profil → Applikationslösenord och klistra in det här tillsammans med ditt användarnamn.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Create an app password in Bluesky under Settings → Privacy and security → App passwords. Never use the account&apos;s own password here.</source>
+        <translation>Skapa ett applösenord i Bluesky under Inställningar → Integritet och säkerhet → Applösenord. Använd aldrig kontots eget lösenord här.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>A user access token of someone who manages the Page; Kanal gets the Page&apos;s own token from it.</source>
+        <translation>En användartoken för någon som administrerar sidan; med den hämtar Kanal sidans egen token.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Tokens or keys from the organisation&apos;s app in the X developer portal.</source>
+        <translation>Token eller nycklar från organisationens app i X:s utvecklarportal.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>An access token from the server&apos;s Preferences → Development.</source>
+        <translation>En åtkomsttoken från serverns Inställningar → Utveckling.</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <location line="+79"/>
+        <source>Enter the address of the site or instance.</source>
+        <translation>Ange adressen till webbplatsen eller instansen.</translation>
+    </message>
+    <message>
+        <location line="-49"/>
+        <source>Waiting for the sign-in in the browser…</source>
+        <translation>Väntar på inloggningen i webbläsaren…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>If no browser opened, open this address: {link}</source>
+        <translation>Om ingen webbläsare öppnades, öppna den här adressen: {link}</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Checking with {network}…</source>
+        <translation>Kontrollerar med {network}…</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Fill in: {fields}</source>
+        <translation>Fyll i: {fields}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This account is already connected.</source>
+        <translation>Det här kontot är redan anslutet.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The credentials cannot be stored safely, because the system keyring cannot be used: {reason}</source>
+        <translation>Inloggningsuppgifterna kan inte sparas säkert, eftersom systemets nyckelring inte går att använda: {reason}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Could not connect: {reason}</source>
+        <translation>Kunde inte ansluta: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>AccountsView</name>
+    <message>
+        <location filename="../../desktop_app/ui/accounts_view.py" line="+373"/>
+        <source>Accounts</source>
+        <translation>Konton</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The accounts Kanal posts as. Their passwords and tokens are kept in the system keyring, never in Kanal&apos;s database.</source>
+        <translation>Kontona som Kanal publicerar som. Deras lösenord och token sparas i systemets nyckelring, aldrig i Kanals databas.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Connected accounts</source>
+        <translation>Anslutna konton</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Checking…</source>
+        <translation>Kontrollerar…</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>No accounts yet. Add the blog, Facebook Page, X, Mastodon or Bluesky account.</source>
+        <translation>Inga konton ännu. Lägg till bloggen, Facebooksidan eller kontot på X, Mastodon eller Bluesky.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Add account…</source>
+        <translation>Lägg till konto…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Check again</source>
+        <translation>Kontrollera igen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ask the platform whether the account still works</source>
+        <translation>Fråga plattformen om kontot fortfarande fungerar</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Check all</source>
+        <translation>Kontrollera alla</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sign in again…</source>
+        <translation>Logga in igen…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Remove…</source>
+        <translation>Ta bort…</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>Working</source>
+        <translation>Fungerar</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Needs sign-in again</source>
+        <translation>Behöver logga in igen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Rate-limited</source>
+        <translation>Begränsad</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rate-limited until {time}</source>
+        <translation>Begränsad till {time}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Not checked yet</source>
+        <translation>Inte kontrollerat ännu</translation>
+    </message>
+    <message>
+        <location line="+121"/>
+        <source>{name}: {status}</source>
+        <translation>{name}: {status}</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Remove account</source>
+        <translation>Ta bort konto</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Remove {name} ({network}) from Kanal? Its password or token is deleted from the keyring. Nothing is deleted on {network}.</source>
+        <translation>Ta bort {name} ({network}) från Kanal? Kontots lösenord eller token raderas ur nyckelringen. Ingenting raderas på {network}.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Removed {name}.</source>
+        <translation>Tog bort {name}.</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>Connected {name} ({network}).</source>
+        <translation>Anslöt {name} ({network}).</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Could not reach the platform: {reason}</source>
+        <translation>Kunde inte nå plattformen: {reason}</translation>
+    </message>
+</context>
+<context>
     <name>ComposerWidget</name>
     <message>
-        <location filename="../../desktop_app/ui/composer.py" line="+146"/>
+        <location filename="../../desktop_app/ui/composer.py" line="+147"/>
         <location line="+229"/>
         <source>New draft</source>
         <translation>Nytt utkast</translation>
@@ -136,7 +495,7 @@
         <translation>Sparar…</translation>
     </message>
     <message>
-        <location line="+80"/>
+        <location line="+106"/>
         <source>Unsaved changes</source>
         <translation>Osparade ändringar</translation>
     </message>
@@ -304,7 +663,7 @@
 <context>
     <name>ConversationPane</name>
     <message>
-        <location filename="../../desktop_app/ui/inbox/conversation.py" line="+144"/>
+        <location filename="../../desktop_app/ui/inbox/conversation.py" line="+166"/>
         <source>Write a reply…</source>
         <translation>Skriv ett svar…</translation>
     </message>
@@ -344,7 +703,7 @@
         <translation>Besvarat av</translation>
     </message>
     <message numerus="yes">
-        <location line="+59"/>
+        <location line="+61"/>
         <source>%n remote image(s) not loaded, to protect your privacy.</source>
         <translation>
             <numerusform>%n extern bild har inte hämtats, för att skydda din integritet.</numerusform>
@@ -384,12 +743,12 @@
     <name>DraftsView</name>
     <message>
         <location line="+146"/>
-        <location line="+24"/>
+        <location line="+25"/>
         <source>Drafts</source>
         <translation>Utkast</translation>
     </message>
     <message>
-        <location line="-19"/>
+        <location line="-20"/>
         <source>&amp;Search:</source>
         <translation>&amp;Sök:</translation>
     </message>
@@ -409,7 +768,7 @@
         <translation>Visa &amp;papperskorgen</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+30"/>
         <source>&amp;Open</source>
         <translation>&amp;Öppna</translation>
     </message>
@@ -466,6 +825,210 @@
     </message>
 </context>
 <context>
+    <name>HistoryModel</name>
+    <message>
+        <location filename="../../desktop_app/ui/history_view.py" line="+166"/>
+        <source>Time</source>
+        <translation>Tid</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Account</source>
+        <translation>Konto</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Author</source>
+        <translation>Författare</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Result</source>
+        <translation>Resultat</translation>
+    </message>
+    <message>
+        <location line="+98"/>
+        <source>Scheduled for {time}</source>
+        <translation>Schemalagt till {time}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Published</source>
+        <translation>Publicerat</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Failed: {reason}</source>
+        <translation>Misslyckades: {reason}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cancelled</source>
+        <translation>Avbrutet</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Checking with the platform</source>
+        <translation>Kontrolleras hos plattformen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sending</source>
+        <translation>Skickas</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Waiting: sign in to the account again</source>
+        <translation>Väntar: logga in på kontot igen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Waiting to retry: {reason}</source>
+        <translation>Väntar på nytt försök: {reason}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Queued</source>
+        <translation>I kö</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryView</name>
+    <message>
+        <location line="+65"/>
+        <source>Sent</source>
+        <translation>Skickat</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;Search:</source>
+        <translation>&amp;Sök:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Text, author or account</source>
+        <translation>Text, författare eller konto</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Search the sent history</source>
+        <translation>Sök i det skickade</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Account</source>
+        <translation>Konto</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+101"/>
+        <source>All accounts</source>
+        <translation>Alla konton</translation>
+    </message>
+    <message>
+        <location line="-99"/>
+        <source>&amp;From</source>
+        <translation>&amp;Från</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>From date</source>
+        <translation>Från datum</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>To date</source>
+        <translation>Till datum</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>to</source>
+        <translation>till</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Export…</source>
+        <translation>&amp;Exportera…</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Sent history</source>
+        <translation>Skickat</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Exact text sent</source>
+        <translation>Exakt skickad text</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>&amp;Open the live post</source>
+        <translation>Ö&amp;ppna inlägget</translation>
+    </message>
+    <message>
+        <location line="+81"/>
+        <source>Exporting…</source>
+        <translation>Exporterar…</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>Exported %n publication(s) to {file}.</source>
+        <translation>
+            <numerusform>Exporterade %n publicering till {file}.</numerusform>
+            <numerusform>Exporterade %n publiceringar till {file}.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+38"/>
+        <source>Sending again to %n account(s).</source>
+        <translation>
+            <numerusform>Skickar igen till %n konto.</numerusform>
+            <numerusform>Skickar igen till %n konton.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Select a post to see exactly what was sent.</source>
+        <translation>Välj ett inlägg för att se exakt vad som skickades.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+36"/>
+        <source>&amp;Retry the failed (%n)</source>
+        <translation>
+            <numerusform>&amp;Försök igen med det misslyckade (%n)</numerusform>
+            <numerusform>&amp;Försök igen med de misslyckade (%n)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Export the sent history</source>
+        <translation>Exportera det skickade</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>PDF/A for the archive (*.pdf);;CSV (*.csv);;JSON (*.json)</source>
+        <translation>PDF/A för arkivet (*.pdf);;CSV (*.csv);;JSON (*.json)</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+11"/>
+        <source>%n publication(s)</source>
+        <translation>
+            <numerusform>%n publicering</numerusform>
+            <numerusform>%n publiceringar</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Something went wrong: {reason}</source>
+        <translation>Något gick fel: {reason}</translation>
+    </message>
+</context>
+<context>
     <name>InboxNotifier</name>
     <message numerus="yes">
         <location filename="../../desktop_app/ui/inbox/notifications.py" line="+74"/>
@@ -492,7 +1055,7 @@
 <context>
     <name>InboxView</name>
     <message>
-        <location filename="../../desktop_app/ui/inbox/view.py" line="+112"/>
+        <location filename="../../desktop_app/ui/inbox/view.py" line="+117"/>
         <source>Search authors and text  ( / )</source>
         <translation>Sök på avsändare och text  ( / )</translation>
     </message>
@@ -533,12 +1096,12 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+241"/>
+        <location line="+247"/>
         <source>All accounts</source>
         <translation>Alla konton</translation>
     </message>
     <message>
-        <location line="-239"/>
+        <location line="-245"/>
         <source>All kinds</source>
         <translation>Alla typer</translation>
     </message>
@@ -603,7 +1166,7 @@
         <translation>Hämta nu</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+62"/>
         <source>Read/unread</source>
         <translation>Läst/oläst</translation>
     </message>
@@ -623,7 +1186,7 @@
         <translation>Här finns inget.</translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+69"/>
         <source>%1: %2 unanswered</source>
         <translation>%1: %2 obesvarade</translation>
     </message>
@@ -638,7 +1201,7 @@
         <translation>Obesvarat i mer än 24 timmar</translation>
     </message>
     <message>
-        <location line="+187"/>
+        <location line="+189"/>
         <source>Working…</source>
         <translation>Arbetar…</translation>
     </message>
@@ -671,7 +1234,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="+87"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="+91"/>
         <source>Kanal</source>
         <translation>Kanal</translation>
     </message>
@@ -735,7 +1298,7 @@
     </message>
     <message>
         <location line="+7"/>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Accounts</source>
         <translation>Konton</translation>
     </message>
@@ -760,7 +1323,7 @@
         <translation>Öppnar databasen…</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+54"/>
         <source>● Online</source>
         <translation>● Ansluten</translation>
     </message>
@@ -885,6 +1448,130 @@
         <location line="+10"/>
         <source>Why? The reason and the item&apos;s content go to the audit trail.</source>
         <translation>Varför? Skälet och inläggets innehåll sparas i granskningsloggen.</translation>
+    </message>
+</context>
+<context>
+    <name>ScheduledModel</name>
+    <message>
+        <location filename="../../desktop_app/ui/scheduled_view.py" line="+66"/>
+        <source>When</source>
+        <translation>När</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Account</source>
+        <translation>Konto</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Kept by</source>
+        <translation>Hålls av</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>The platform</source>
+        <translation>Plattformen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This computer</source>
+        <translation>Den här datorn</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Goes out at the time even if this computer is off.</source>
+        <translation>Publiceras på utsatt tid även om datorn är avstängd.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Goes out at the time only if this computer is on and Kanal is running.</source>
+        <translation>Publiceras på utsatt tid bara om datorn är på och Kanal är igång.</translation>
+    </message>
+</context>
+<context>
+    <name>ScheduledView</name>
+    <message>
+        <location line="+43"/>
+        <source>Scheduled</source>
+        <translation>Schemalagt</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Scheduled posts</source>
+        <translation>Schemalagda inlägg</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>New time</source>
+        <translation>Ny tid</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Move to this time</source>
+        <translation>&amp;Flytta till den tiden</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Cancel the post</source>
+        <translation>&amp;Avbryt inlägget</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New time:</source>
+        <translation>Ny tid:</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>Cancelling…</source>
+        <translation>Avbryter…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The post is cancelled.</source>
+        <translation>Inlägget är avbrutet.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Choose a time in the future.</source>
+        <translation>Välj en tid i framtiden.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Moving…</source>
+        <translation>Flyttar…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The post is moved.</source>
+        <translation>Inlägget är flyttat.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Nothing is scheduled.</source>
+        <translation>Inget är schemalagt.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n scheduled post(s)</source>
+        <translation>
+            <numerusform>%n schemalagt inlägg</numerusform>
+            <numerusform>%n schemalagda inlägg</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Posts kept by this computer go out only while it is on and Kanal runs.</source>
+        <translation>Inlägg som den här datorn håller publiceras bara när den är på och Kanal är igång.</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>Something went wrong: {reason}</source>
+        <translation>Något gick fel: {reason}</translation>
     </message>
 </context>
 <context>

@@ -10,6 +10,7 @@ from PySide6.QtCore import QSize, Qt
 from pytestqt.qtbot import QtBot
 
 from desktop_app.config import AppConfig
+from desktop_app.ui.accounts_view import AccountsView
 from desktop_app.ui.application import choose_language
 from desktop_app.ui.connectivity import ConnectivityMonitor, has_outside_route
 from desktop_app.ui.main_window import (
@@ -45,7 +46,8 @@ def test_unbuilt_sections_say_what_will_be_there(make_window: MainWindowFactory)
         for i in range(window.stack.count())
         if isinstance(window.stack.widget(i), PlaceholderSection)
     ]
-    assert len(placeholders) == 4  # inbox, scheduled, sent, accounts
+    assert len(placeholders) == 3  # inbox, scheduled, sent
+    assert isinstance(window.stack.widget(SECTION_ACCOUNTS), AccountsView)
     inbox = window.stack.widget(SECTION_INBOX)
     assert isinstance(inbox, PlaceholderSection)
     assert "unanswered" in inbox.text
