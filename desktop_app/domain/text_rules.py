@@ -32,13 +32,19 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+import warnings
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 import grapheme
-from twitter_text import extract_urls_with_indices, parse_tweet
-from twitter_text.config import config as _twitter_text_configs
+
+with warnings.catch_warnings():
+    # twitter-text-parser imports pkg_resources, whose deprecation warning would otherwise be
+    # printed on stderr by every command ("one line on stderr" is the CLI's contract).
+    warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+    from twitter_text import extract_urls_with_indices, parse_tweet
+    from twitter_text.config import config as _twitter_text_configs
 
 from desktop_app.domain.networks import Network, parse_network
 

@@ -222,7 +222,10 @@ def test_the_inbox_migration_goes_down_and_up_again(store: Store) -> None:
 
     from desktop_app.store.migrations.runner import downgrade
 
+    # First undo the merge revision, then the inbox branch alone.
+    downgrade(store.engine, "0003_publications_audit", is_sqlite=True)
     downgrade(store.engine, "0003_inbox@-1", is_sqlite=True)
+    assert store.current_revisions() == frozenset({"0003_publications_audit"})
     assert "inbox_items" not in inspect(store.engine).get_table_names()
     store.migrate()
     names = inspect(store.engine).get_table_names()

@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import html
 import re
+import warnings
 from collections import OrderedDict, deque
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit
@@ -37,7 +38,10 @@ from desktop_app.sandbox.platforms.base import (
 )
 
 try:  # the official weighted-length rules; the sandbox falls back to code points without them
-    from twitter_text import parse_tweet as _parse_tweet
+    with warnings.catch_warnings():
+        # twitter-text-parser imports pkg_resources; keep its deprecation warning off stderr.
+        warnings.filterwarnings("ignore", message="pkg_resources is deprecated")
+        from twitter_text import parse_tweet as _parse_tweet
 except ImportError:  # pragma: no cover - the dependency is part of Kanal
     _parse_tweet = None
 
