@@ -7,17 +7,23 @@ The X tests under ``tests/sandbox`` validate every response they get the same wa
 
 from __future__ import annotations
 
-import base64
+import io
 from collections.abc import Iterator
 
 import pytest
+from PIL import Image
 
 from desktop_app.sandbox.server import SandboxServer
 from tests.contract.x_openapi import XContract
 
-PIXEL_PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
-)
+
+def one_pixel_png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGBA", (1, 1), (29, 78, 216, 128)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PIXEL_PNG = one_pixel_png()
 
 
 @pytest.fixture

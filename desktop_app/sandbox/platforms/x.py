@@ -12,7 +12,9 @@ import hashlib
 import hmac
 import html
 import re
+import struct
 import warnings
+import zlib
 from collections import OrderedDict, deque
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit
@@ -1288,7 +1290,19 @@ def _same_text(stored: str, candidate: str) -> bool:
     return URL_RE.sub("https://t.co/", stored).strip() == candidate.strip()
 
 
-# A 1x1 transparent PNG, for avatar URLs.
-_PIXEL = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
-)
+def _one_pixel_png(rgba: bytes) -> bytes:
+    """A 1x1 RGBA PNG built from its chunks (no image library in the sandbox)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 6, 0, 0, 0)
+    pixels = zlib.compress(b"\x00" + rgba)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+# A 1x1 half-transparent blue PNG, for avatar URLs.
+_PIXEL = _one_pixel_png(bytes((0x1D, 0x4E, 0xD8, 0x80)))
