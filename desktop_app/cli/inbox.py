@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from desktop_app.cli.context import CliContext, CliError
-from desktop_app.cli.sync import connector_provider
 from desktop_app.domain.errors import NetworkError
 from desktop_app.domain.inbox import (
     InboxFilter,
@@ -25,7 +24,9 @@ from desktop_app.domain.moderation import (
     ModerationKind,
     ModerationReason,
 )
+from desktop_app.engine.connectors import AccountConnectors
 from desktop_app.engine.inbox_actions import InboxActions, ReplyTooLong
+from desktop_app.secrets import SecretStore
 from desktop_app.store.inbox import UnknownInboxItem, inbox_repository
 
 REASONS = [r.value for r in ModerationReason]
@@ -167,7 +168,7 @@ def _show(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _actions(ctx: CliContext) -> InboxActions:
-    return InboxActions(ctx.store(), connector_provider())
+    return InboxActions(ctx.store(), AccountConnectors(SecretStore(), timeout=(10.0, 30.0)))
 
 
 def _reply(args: argparse.Namespace, ctx: CliContext) -> int:

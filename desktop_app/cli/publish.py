@@ -18,15 +18,13 @@ from zoneinfo import ZoneInfo
 
 from desktop_app.cli.context import CliContext, CliError
 from desktop_app.config import DEFAULT_TIMEZONE
-from desktop_app.domain.accounts import Account
 from desktop_app.domain.drafts import DraftNotFound
 from desktop_app.domain.publications import Publication, PublicationState, PublishBlocked
+from desktop_app.engine.connectors import AccountConnectors
 from desktop_app.engine.export import publication_record
 from desktop_app.engine.outbox import Outbox, OutboxSettings
 from desktop_app.engine.scheduler import note_for
-from desktop_app.networks.base import Connector
-from desktop_app.networks.factory import build_connector
-from desktop_app.networks.http import DEFAULT_TIMEOUT, HttpClient
+from desktop_app.networks.http import DEFAULT_TIMEOUT
 from desktop_app.secrets import SecretStore
 from desktop_app.store.publications import HistoryFilter
 
@@ -81,15 +79,10 @@ def _publish(args: argparse.Namespace, ctx: CliContext) -> int:
         raise CliError("name at least one DRAFT_ID, or --pending to send what is queued")
     actor = args.actor or _user()
     store = ctx.store()
-    secrets = SecretStore()
     timeout = (DEFAULT_TIMEOUT[0], float(args.read_timeout))
-
-    def connector_for(account: Account) -> Connector:
-        return build_connector(account, secrets, lambda: HttpClient(timeout=timeout))
-
     outbox = Outbox(
         store,
-        connector_for,
+        AccountConnectors(SecretStore(), timeout),
         settings=OutboxSettings(require_alt_text=not args.allow_missing_alt),
     )
     watched: list[str] = []

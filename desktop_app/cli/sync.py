@@ -8,10 +8,8 @@ from typing import Any
 
 from desktop_app.cli.context import CliContext, CliError
 from desktop_app.domain.accounts import Account
+from desktop_app.engine.connectors import AccountConnectors
 from desktop_app.engine.sync import AccountSyncResult, SyncEngine, SyncStatus
-from desktop_app.networks.base import Connector
-from desktop_app.networks.factory import build_connector
-from desktop_app.networks.http import HttpClient
 from desktop_app.secrets import SecretStore
 
 
@@ -29,16 +27,6 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     parser.set_defaults(func=_sync)
 
 
-def connector_provider(read_timeout: float = 30.0) -> Any:
-    """Connectors built from the keyring, one HTTP session per account and run."""
-    secrets = SecretStore()
-
-    def build(account: Account) -> Connector:
-        return build_connector(account, secrets, lambda: HttpClient(timeout=(10.0, read_timeout)))
-
-    return build
-
-
 def _sync(args: argparse.Namespace, ctx: CliContext) -> int:
     store = ctx.store()
     with store.unit_of_work(read_only=True) as uow:
@@ -50,7 +38,7 @@ def _sync(args: argparse.Namespace, ctx: CliContext) -> int:
         unknown = [a for a in wanted if a not in accounts]
         if unknown:
             raise CliError(f"no such account: {', '.join(unknown)}")
-    engine = SyncEngine(store, connector_provider())
+    engine = SyncEngine(store, AccountConnectors(SecretStore(), timeout=(10.0, 30.0)))
     results = engine.sync(wanted, max_wait_s=max(0.0, args.max_wait))
     payload = [_result_payload(r, accounts[r.account_id]) for r in results]
     ctx.emit({"accounts": payload}, "\n".join(_human(r, accounts[r.account_id]) for r in results))

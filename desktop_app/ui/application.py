@@ -43,6 +43,7 @@ RESOURCES_DIR = Path(__file__).resolve().parents[2] / "resources"
 TRANSLATIONS_DIR = RESOURCES_DIR / "translations"
 STYLE_SHEET = RESOURCES_DIR / "qss" / "kanal.qss"
 EVENT_LOG_NAME = "kanal.jsonl"
+SYNC_INTERVAL_S = 120.0  # the inbox is fetched this often (and at once on "Sync now")
 AVATARS_FOLDER = "avatars"  # accounts' and authors' avatars, cached by URL
 SUPPORTED_LANGUAGES = ("sv", "en")
 
@@ -114,16 +115,43 @@ def build_main_window(
     sign_in_presets: Mapping[Network, SignInPreset] | None = None,
 ) -> MainWindow:
     """``secrets``: the keyring to keep credentials in (the system's when None; practice mode
-    passes an in-memory one). ``sign_in_presets``: what the Add account dialog fills in."""
+    passes an in-memory one). The account service, the outbox and the inbox sync all use this
+    one instance. ``sign_in_presets``: what the Add account dialog fills in."""
+    from desktop_app.engine.avatars import AvatarCache
+    from desktop_app.engine.connectors import AccountConnectors
+    from desktop_app.engine.sync import SyncSettings
+    from desktop_app.secrets import SecretStore
+    from desktop_app.ui.engines import WindowEngines
+    from desktop_app.ui.history_view import HistoryView
+    from desktop_app.ui.inbox.notifications import InboxNotifier
+    from desktop_app.ui.inbox.view import InboxView
+    from desktop_app.ui.scheduled_view import ScheduledView
+
+    keyring = secrets if secrets is not None else SecretStore()
+    user = _current_user()
 
     def make_account_service() -> AccountService:
-        # Built on first use: it brings the HTTP stack, which the first paint does not need.
+        # Built on first use: it brings the sign-in flows, which the first paint does not need.
         from desktop_app.engine.accounts import AccountService
-        from desktop_app.secrets import SecretStore
 
-        return AccountService(worker_store_access(worker), secrets or SecretStore())
+        return AccountService(worker_store_access(worker), keyring)
 
     zone = display_zone()
+    engines = WindowEngines(
+        worker,
+        AccountConnectors(keyring),
+        user,
+        sync_settings=SyncSettings(interval_s=SYNC_INTERVAL_S),
+    )
+    inbox_view = InboxView(
+        worker,
+        None,  # replying and moderating start with the engines (they need the open store)
+        user,
+        notifier=InboxNotifier(),
+        avatars=AvatarCache(config.data_dir / AVATARS_FOLDER),
+    )
+    history_view = HistoryView(worker, zone, retry_failed=engines.retry_failed)
+    scheduled_view = ScheduledView(worker, zone, engines.cancel, engines.reschedule, actor=user)
     accounts_view = AccountsView(
         worker,
         make_account_service,
@@ -137,10 +165,14 @@ def build_main_window(
         worker=worker,
         data_dir=config.data_dir,
         display_zone=zone,
-        author=_current_user(),
+        author=user,
         practice_mode=config.sandbox,
         event_log=event_log,
         accounts_view=accounts_view,
+        engines=engines,
+        inbox_view=inbox_view,
+        history_view=history_view,
+        scheduled_view=scheduled_view,
     )
 
 

@@ -9,7 +9,7 @@ database thread. A failed save keeps the text in the editor, says why, and is re
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.accounts import Account
 from desktop_app.domain.drafts import Attachment, Draft, DraftState
 from desktop_app.domain.networks import Network
+from desktop_app.domain.publications import PublishBlocked
 from desktop_app.ui import draft_jobs
 from desktop_app.ui.db_worker import DatabaseWorker
 from desktop_app.ui.draft_jobs import DraftRef, DraftSnapshot
@@ -61,7 +62,12 @@ from desktop_app.ui.targets import (
 from desktop_app.ui.text_measurer import Measurement, TextMeasurer
 
 if TYPE_CHECKING:
+    from desktop_app.engine.outbox import SubmitResult
     from desktop_app.store.database import Store
+
+# Queues a draft for its accounts (draft id, split an over-long X text into a thread); runs on
+# the database thread, after the composer's own saves.
+Publisher = Callable[[str, bool], "SubmitResult"]
 
 QUIET_PERIOD_MS = 600  # save this long after typing stops
 MAX_UNSAVED_MS = 1200  # ... and never let a change wait longer: 0.8 s left for the write
@@ -73,6 +79,8 @@ TARGET_ID_ROLE = Qt.ItemDataRole.UserRole
 THUMBNAIL_SIZE = QSize(48, 48)
 
 OVER_LIMIT_STYLE = "color: #b00020; font-weight: 600;"
+PUBLISH_PROBLEM_STYLE = "background: #fdecea; color: #611a15; padding: 6px; border-radius: 4px;"
+PUBLISH_DONE_STYLE = "background: #e8f5e9; color: #1b5e20; padding: 6px; border-radius: 4px;"
 WITHIN_LIMIT_STYLE = "color: #1b5e20;"
 
 
@@ -90,11 +98,13 @@ class ComposerWidget(QWidget):
         draft_saved(str): the draft with this id was written to the store.
         save_failed(str): a save did not go through; the message says why.
         loaded(str): the draft with this id is now shown, as stored.
+        published(str): the draft with this id was queued for its accounts.
     """
 
     draft_saved = Signal(str)
     save_failed = Signal(str)
     loaded = Signal(str)
+    published = Signal(str)
 
     def __init__(
         self,
@@ -119,6 +129,8 @@ class ComposerWidget(QWidget):
         self._dirty = False
         self._loading = False
         self._last_saved: DraftSnapshot | None = None
+        self._publisher: Publisher | None = None
+        self._publishing = False
 
         self._quiet_timer = self._single_shot_timer(QUIET_PERIOD_MS, self.save_now)
         self._max_timer = self._single_shot_timer(MAX_UNSAVED_MS, self.save_now)
@@ -275,6 +287,30 @@ class ComposerWidget(QWidget):
         images_layout.addLayout(buttons)
         right.addWidget(images_box, 3)
 
+        # Bottom: what publishing said, and the button.
+        self._publish_status = QLabel()
+        self._publish_status.setObjectName("publishStatus")
+        self._publish_status.setWordWrap(True)
+        self._publish_status.setTextFormat(Qt.TextFormat.PlainText)
+        self._publish_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._publish_status.hide()
+        outer.addWidget(self._publish_status)
+        publish_row = QHBoxLayout()
+        self._thread_check = QCheckBox(self.tr("Publish as a t&hread on X"))
+        self._thread_check.setToolTip(
+            self.tr("The text is too long for one post on X: split it into numbered posts.")
+        )
+        self._thread_check.hide()
+        publish_row.addWidget(self._thread_check)
+        publish_row.addStretch(1)
+        self._publish_button = QPushButton(self.tr("&Publish"))
+        self._publish_button.setObjectName("publishButton")
+        self._publish_button.setDefault(True)
+        self._publish_button.clicked.connect(self.publish)
+        publish_row.addWidget(self._publish_button)
+        outer.addLayout(publish_row)
+        self._update_publish_button()
+
     # ----- public API -----------------------------------------------------------------------
 
     @property
@@ -311,12 +347,83 @@ class ComposerWidget(QWidget):
     def has_unsaved_changes(self) -> bool:
         return self._dirty
 
+    @property
+    def publish_button(self) -> QPushButton:
+        return self._publish_button
+
+    @property
+    def thread_checkbox(self) -> QCheckBox:
+        return self._thread_check
+
+    def publish_status_text(self) -> str:
+        return self._publish_status.text() if self._publish_status.isVisibleTo(self) else ""
+
+    def set_publisher(self, publisher: Publisher | None) -> None:
+        """What the Publish button calls (the window's outbox); None: no Publish button."""
+        self._publisher = publisher
+        self._update_publish_button()
+
+    def can_publish(self) -> bool:
+        """A publisher, at least one connected account ticked, and no publish under way."""
+        chosen_accounts = [t for t in self.target_ids() if t in self._accounts]
+        return self._publisher is not None and bool(chosen_accounts) and not self._publishing
+
+    def publish(self) -> None:
+        """Save what is on screen, then queue the draft for its accounts (database thread).
+
+        Kanal's rules may refuse it (``PublishBlocked``): the problems are shown next to the
+        draft, which stays open and editable. Once queued, the composer starts a new draft.
+        """
+        publisher = self._publisher
+        if publisher is None or not self.can_publish():
+            return
+        for timer in (self._quiet_timer, self._max_timer, self._retry_timer):
+            timer.stop()
+        # The save is part of the publish job: if it fails, nothing older goes out instead.
+        snapshot = self.snapshot()
+        needs_save = self._dirty or self._ref.id is None
+        ref, author = self._ref, self._author
+        split = self._thread_check.isVisibleTo(self) and self._thread_check.isChecked()
+        saved: list[Draft] = []
+
+        def job(store: Store) -> tuple[str, SubmitResult]:
+            if needs_save:
+                saved.append(draft_jobs.save_draft(store, ref, snapshot, author))
+            draft_id = ref.id
+            if draft_id is None:
+                raise ValueError("the draft could not be saved")
+            return draft_id, publisher(draft_id, split)
+
+        def settle_save() -> None:
+            if saved and ref is self._ref:
+                self._on_saved(ref, snapshot, saved[0])
+            elif needs_save and ref is self._ref:
+                self._quiet_timer.start()  # still unsaved: autosave tries again
+
+        def done(result: tuple[str, SubmitResult]) -> None:
+            self._dirty = False if saved else self._dirty
+            self._pending_alt_texts = {} if saved else self._pending_alt_texts
+            settle_save()
+            self._on_published(ref, *result)
+
+        def failed(error: Exception) -> None:
+            if saved:
+                self._dirty = False
+                self._pending_alt_texts = {}
+            settle_save()
+            self._on_publish_failed(ref, error)
+
+        self._set_publishing(True)
+        self._show_publish_status(self.tr("Publishing…"), PUBLISH_DONE_STYLE)
+        self._worker.submit(self, job, done, failed)
+
     def set_accounts(self, accounts: Sequence[Account]) -> None:
         """Offer these accounts as targets; without any, offer the networks themselves."""
         chosen = self.target_ids()
         self._accounts = {a.id: a for a in accounts}
         self._refresh_targets_list(chosen)
         self._update_for_targets()
+        self._update_publish_button()
 
     def target_ids(self) -> tuple[str, ...]:
         ids: list[str] = []
@@ -370,6 +477,10 @@ class ComposerWidget(QWidget):
     def new_draft(self) -> None:
         """Save what is open and start an empty draft."""
         self.save_now()
+        self._publish_status.hide()
+        self._start_blank()
+
+    def _start_blank(self) -> None:
         self._clear_fields()
         self._ref = DraftRef()
         self._last_saved = None
@@ -684,6 +795,8 @@ class ComposerWidget(QWidget):
                 self._add_counter_row(network)
         self._no_targets_label.setVisible(not networks)
         self._update_counter_buttons()
+        self._update_thread_option()
+        self._update_publish_button()
         self._request_measure()
 
     def _add_counter_row(self, network: Network) -> None:
@@ -765,6 +878,7 @@ class ComposerWidget(QWidget):
             over = measurement.problem
             row.label.setProperty("overLimit", over)
             row.label.setStyleSheet(OVER_LIMIT_STYLE if over else WITHIN_LIMIT_STYLE)
+        self._update_thread_option()
 
     def _counter_text(self, network: Network, m: Measurement, locale: QLocale) -> str:
         """E.g. "X: 291/280 — 11 too many"; the reason in words when something is wrong."""
@@ -976,6 +1090,103 @@ class ComposerWidget(QWidget):
 
     def message_text(self) -> str:
         return self._message.text() if self._message.isVisibleTo(self) else ""
+
+    # ----- publishing -----------------------------------------------------------------------
+
+    def _update_publish_button(self) -> None:
+        self._publish_button.setVisible(self._publisher is not None)
+        self._publish_button.setEnabled(self.can_publish())
+        if self._publisher is not None and not self.can_publish() and not self._publishing:
+            self._publish_button.setToolTip(self.tr("Tick at least one connected account."))
+        else:
+            self._publish_button.setToolTip("")
+
+    def _update_thread_option(self) -> None:
+        """Offer a thread only while the X text is too long for one post."""
+        measurement = self._last_measurements.get(Network.X)
+        too_long = (
+            Network.X in self.chosen_networks()
+            and measurement is not None
+            and measurement.text.reason is not None
+            and measurement.text.reason.value == "too_long"
+        )
+        self._thread_check.setVisible(too_long and self._publisher is not None)
+
+    def _set_publishing(self, busy: bool) -> None:
+        self._publishing = busy
+        # Nothing typed while the draft is being queued could reach the copy that goes out.
+        for widget in (self._title_edit, self._tabs, self._targets_list, self._new_button):
+            widget.setEnabled(not busy)
+        self._update_publish_button()
+
+    def _show_publish_status(self, text: str, style: str) -> None:
+        self._publish_status.setText(text)
+        self._publish_status.setStyleSheet(style)
+        self._publish_status.show()
+
+    def _account_name(self, account_id: str) -> str:
+        account = self._accounts.get(account_id)
+        if account is None:
+            return self.tr("Removed account") if account_id else self.tr("The draft")
+        return f"{network_label(account.network)} · {account.handle or account.display_name}"
+
+    def _per_account_lines(self, messages: dict[str, list[str]]) -> list[str]:
+        return [
+            f"• {self._account_name(account_id)}: {message}"
+            for account_id, texts in messages.items()
+            for message in texts
+        ]
+
+    def _on_published(self, ref: DraftRef, draft_id: str, result: SubmitResult) -> None:
+        self._set_publishing(False)
+        self.draft_saved.emit(draft_id)  # its state changed: the drafts list shows it
+        if not result.publications:
+            if ref is self._ref:
+                self._show_publish_status(
+                    self.tr(
+                        "Nothing new to send: every chosen account already has this post "
+                        "or it is on its way."
+                    ),
+                    PUBLISH_DONE_STYLE,
+                )
+            return
+        count = len(result.publications)
+        if any(p.scheduled_at is not None for p in result.publications):
+            first = self.tr("Scheduled for %n account(s); see Scheduled.", "", count)
+        else:
+            first = self.tr("Sent to the sending queue for %n account(s).", "", count)
+        lines = [first]
+        if result.skipped_account_ids:
+            lines.append(
+                self.tr(
+                    "%n account(s) already had it and were skipped.",
+                    "",
+                    len(result.skipped_account_ids),
+                )
+            )
+        if result.warnings:
+            lines.append(self.tr("Worth fixing next time:"))
+            lines.extend(self._per_account_lines(result.warnings))
+        self._show_publish_status("\n".join(lines), PUBLISH_DONE_STYLE)
+        self.published.emit(draft_id)
+        if ref is self._ref:
+            self._start_blank()
+
+    def _on_publish_failed(self, ref: DraftRef, error: Exception) -> None:
+        self._set_publishing(False)
+        if ref is not self._ref:
+            return
+        if isinstance(error, PublishBlocked):
+            lines = [self.tr("Not published. Fix this first:")]
+            lines.extend(self._per_account_lines(error.problems))
+            self._show_publish_status("\n".join(lines), PUBLISH_PROBLEM_STYLE)
+            return
+        self._show_publish_status(
+            self.tr("Could not publish: {reason}. The draft is kept.").format(
+                reason=_sentence_part(error)
+            ),
+            PUBLISH_PROBLEM_STYLE,
+        )
 
 
 def _sentence_part(error: Exception) -> str:

@@ -6,8 +6,9 @@ import base64
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QTimeZone, Signal, Slot
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, QTimeZone, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.accounts import Account
+from desktop_app.domain.publications import Publication
 from desktop_app.ui import draft_jobs
 from desktop_app.ui.accounts_view import AccountsView
 from desktop_app.ui.composer import ComposerWidget
@@ -28,6 +30,15 @@ from desktop_app.ui.connectivity import ConnectivityMonitor
 from desktop_app.ui.db_worker import DatabaseWorker
 from desktop_app.ui.drafts_view import DraftsView
 from desktop_app.ui.event_log import EventLog
+
+if TYPE_CHECKING:
+    # Only for the types: the composition root builds these (they bring the store's and the
+    # engines' libraries, which the first paint does not need).
+    from desktop_app.engine.inbox_actions import InboxActions
+    from desktop_app.ui.engines import WindowEngines
+    from desktop_app.ui.history_view import HistoryView
+    from desktop_app.ui.inbox.view import InboxView
+    from desktop_app.ui.scheduled_view import ScheduledView
 
 WINDOW_STATE_FILE = "window.json"
 RESCUE_FOLDER = "unsaved"  # drafts that could not be saved when the window closed
@@ -37,6 +48,8 @@ SECTION_DRAFTS = 2
 SECTION_SCHEDULED = 3
 SECTION_SENT = 4
 SECTION_ACCOUNTS = 5
+NEW_SENT_ROWS_DELAY_MS = 400  # new publications while Sent is shown: one reload for a burst
+STATUS_MESSAGE_MS = 15_000
 
 
 class PlaceholderSection(QWidget):
@@ -77,11 +90,22 @@ class MainWindow(QMainWindow):
         event_log: EventLog | None = None,
         connectivity: ConnectivityMonitor | None = None,
         accounts_view: AccountsView | None = None,
+        engines: WindowEngines | None = None,
+        inbox_view: InboxView | None = None,
+        history_view: HistoryView | None = None,
+        scheduled_view: ScheduledView | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """``engines`` (the outbox and the inbox sync) start once the store is open; the
+        Inbox, Scheduled and Sent sections show placeholders when their views are not given."""
         super().__init__(parent)
         self.practice_mode = practice_mode
         self.accounts_view = accounts_view
+        self.engines = engines
+        self.inbox_view = inbox_view
+        self.history_view = history_view
+        self.scheduled_view = scheduled_view
+        self._store_ready = False
         self._worker = worker
         self._data_dir = data_dir
         self._event_log = event_log
@@ -129,7 +153,9 @@ class MainWindow(QMainWindow):
         sections: list[tuple[str, QWidget]] = [
             (
                 self.tr("Inbox"),
-                PlaceholderSection(
+                inbox_view
+                if inbox_view is not None
+                else PlaceholderSection(
                     self.tr("Inbox"),
                     self.tr(
                         "Comments, mentions and replies from every account will gather here, "
@@ -142,7 +168,9 @@ class MainWindow(QMainWindow):
             (self.tr("Drafts"), self.drafts),
             (
                 self.tr("Scheduled"),
-                PlaceholderSection(
+                scheduled_view
+                if scheduled_view is not None
+                else PlaceholderSection(
                     self.tr("Scheduled"),
                     self.tr(
                         "Posts waiting for their publishing time will be listed here, with "
@@ -152,7 +180,9 @@ class MainWindow(QMainWindow):
             ),
             (
                 self.tr("Sent"),
-                PlaceholderSection(
+                history_view
+                if history_view is not None
+                else PlaceholderSection(
                     self.tr("Sent"),
                     self.tr(
                         "Everything that has been published will be kept here as the public "
@@ -196,6 +226,8 @@ class MainWindow(QMainWindow):
 
         self._connectivity = connectivity or ConnectivityMonitor(self)
         self._connectivity.online_changed.connect(self.set_online)
+        if engines is not None:
+            self._connectivity.online_changed.connect(engines.connectivity_changed)
         if self._connectivity.online is not None:
             self.set_online(self._connectivity.online)
 
@@ -207,6 +239,15 @@ class MainWindow(QMainWindow):
         self.composer.loaded.connect(self._on_draft_loaded)
         if accounts_view is not None:
             accounts_view.accounts_changed.connect(self._on_accounts)
+            accounts_view.status_message.connect(self.show_status_message)
+        self._new_sent_rows_timer = QTimer(self)
+        self._new_sent_rows_timer.setSingleShot(True)
+        self._new_sent_rows_timer.setInterval(NEW_SENT_ROWS_DELAY_MS)
+        self._new_sent_rows_timer.timeout.connect(self._reload_sent)
+        if inbox_view is not None:
+            inbox_view.status_message.connect(self.show_status_message)
+        if engines is not None:
+            self._connect_engines(engines)
 
         self._restore_window_state()
         if self.sidebar.currentRow() < 0:
@@ -231,6 +272,70 @@ class MainWindow(QMainWindow):
         if index == SECTION_DRAFTS:
             self.composer.save_now()  # so the list shows what was just typed
             self.drafts.activate()
+        self._activate_section(index)
+
+    def _activate_section(self, index: int) -> None:
+        """Sections that read the store do it when shown (once it is open)."""
+        if not self._store_ready:
+            return
+        if index == SECTION_SENT and self.history_view is not None:
+            self.history_view.activate()
+        elif index == SECTION_SCHEDULED and self.scheduled_view is not None:
+            self.scheduled_view.activate()
+
+    # ----- engines --------------------------------------------------------------------------
+
+    def _connect_engines(self, engines: WindowEngines) -> None:
+        self.composer.set_publisher(engines.submit)
+        engines.reports.queue_size_changed.connect(self.set_queue_length)
+        engines.reports.publication_changed.connect(self._on_publication_changed)
+        engines.reports.account_paused.connect(self._on_account_paused)
+        engines.started.connect(self._on_engines_started)
+        engines.start_failed.connect(self._on_engines_failed)
+        if self.inbox_view is not None:
+            self.inbox_view.connect_sync(engines.sync_bridge)
+            self.inbox_view.sync_requested.connect(engines.request_sync)
+
+    @Slot(object)
+    def _on_engines_started(self, actions: InboxActions | None) -> None:
+        if self.inbox_view is not None and actions is not None:
+            self.inbox_view.set_actions(actions)
+
+    @Slot(str)
+    def _on_engines_failed(self, message: str) -> None:
+        self.show_status_message(
+            self.tr("Sending and inbox sync could not start: {reason}").format(reason=message)
+        )
+
+    @Slot(object)
+    def _on_publication_changed(self, publication: Publication) -> None:
+        history = self.history_view
+        if history is None:
+            return
+        history.publication_changed(publication)
+        if self.current_section() == SECTION_SENT and history.model.row_of(publication.id) is None:
+            self._new_sent_rows_timer.start()  # a new one: read the list again
+
+    @Slot()
+    def _reload_sent(self) -> None:
+        if self.history_view is not None and self.current_section() == SECTION_SENT:
+            self.history_view.model.reload()
+
+    @Slot(str, str)
+    def _on_account_paused(self, account_id: str, message: str) -> None:
+        account = next((a for a in self._accounts if a.id == account_id), None)
+        name = (account.handle or account.display_name) if account else account_id
+        self.show_status_message(
+            self.tr("{account} needs signing in again; its posts wait: {reason}").format(
+                account=name, reason=message
+            )
+        )
+        if self.accounts_view is not None:
+            self.accounts_view.refresh()
+
+    @Slot(str)
+    def show_status_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, STATUS_MESSAGE_MS)
 
     @Slot(str)
     def _open_draft_in_composer(self, draft_id: str) -> None:
@@ -258,9 +363,15 @@ class MainWindow(QMainWindow):
         self.database_label.setText(self.tr("Database ready"))
         if self._event_log is not None:
             self._event_log.write("store_ready")
+        self._store_ready = True
         self._worker.submit(self, draft_jobs.list_accounts, self._on_accounts)
         if self.current_section() == SECTION_DRAFTS:
             self.drafts.activate()
+        if self.inbox_view is not None:
+            self.inbox_view.start()
+        if self.engines is not None:
+            self.engines.start()
+        self._activate_section(self.current_section())
         if self._open_draft_id is not None and self.composer.is_blank():
             # The draft that was open when Kanal last stopped, even if it was killed.
             self.composer.open_draft(self._open_draft_id, quiet_if_missing=True)
@@ -294,6 +405,10 @@ class MainWindow(QMainWindow):
         self._accounts = accounts
         self.composer.set_accounts(accounts)
         self.drafts.set_accounts(accounts)
+        if self.history_view is not None:
+            self.history_view.set_accounts(accounts)
+        if self.engines is not None:
+            self.engines.accounts_changed(accounts)
 
     # ----- window state ---------------------------------------------------------------------
 
@@ -358,6 +473,17 @@ class MainWindow(QMainWindow):
                 self._event_log.write("unsaved_draft_rescued", path=str(rescued))
         self.composer.shutdown()
         self.drafts.shutdown()
+        self._new_sent_rows_timer.stop()
+        # Views with platform calls of their own first, then the engines; all before the
+        # database thread closes the store they use.
+        if self.scheduled_view is not None:
+            self.scheduled_view.shutdown()
+        if self.inbox_view is not None:
+            self.inbox_view.shutdown()
+        if self.history_view is not None:
+            self.history_view.shutdown()
+        if self.engines is not None:
+            self.engines.stop()
         if self.accounts_view is not None:
             self.accounts_view.shutdown()  # before the database thread: its jobs may use it
         self._connectivity.close()

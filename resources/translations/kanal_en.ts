@@ -4,11 +4,35 @@
 <context>
     <name>ComposerWidget</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/composer.py" line="+963"/>
+        <location filename="../../desktop_app/ui/composer.py" line="+1077"/>
         <source>⚠ %n image(s) lack alt text. Describe every image; publishing will require it.</source>
         <translation>
             <numerusform>⚠ %n image lacks alt text. Describe every image; publishing will require it.</numerusform>
             <numerusform>⚠ %n images lack alt text. Describe every image; publishing will require it.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+78"/>
+        <source>Scheduled for %n account(s); see Scheduled.</source>
+        <translation>
+            <numerusform>Scheduled for %n account; see Scheduled.</numerusform>
+            <numerusform>Scheduled for %n accounts; see Scheduled.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>Sent to the sending queue for %n account(s).</source>
+        <translation>
+            <numerusform>Sent to the sending queue for %n account.</numerusform>
+            <numerusform>Sent to the sending queue for %n accounts.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>%n account(s) already had it and were skipped.</source>
+        <translation>
+            <numerusform>%n account already had it and was skipped.</numerusform>
+            <numerusform>%n accounts already had it and were skipped.</numerusform>
         </translation>
     </message>
 </context>
@@ -99,7 +123,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/main_window.py" line="+254"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="+359"/>
         <source>Sending queue: %n</source>
         <translation>
             <numerusform>Sending queue: %n</numerusform>

@@ -363,19 +363,19 @@
 <context>
     <name>ComposerWidget</name>
     <message>
-        <location filename="../../desktop_app/ui/composer.py" line="+147"/>
-        <location line="+229"/>
+        <location filename="../../desktop_app/ui/composer.py" line="+159"/>
+        <location line="+328"/>
         <source>New draft</source>
         <translation>Nytt utkast</translation>
     </message>
     <message>
-        <location line="-221"/>
-        <location line="+222"/>
+        <location line="-320"/>
+        <location line="+321"/>
         <source>Not saved yet</source>
         <translation>Inte sparat ännu</translation>
     </message>
     <message>
-        <location line="-220"/>
+        <location line="-319"/>
         <source>Save status</source>
         <translation>Sparstatus</translation>
     </message>
@@ -490,7 +490,27 @@
         <translation>&amp;Ta bort bild</translation>
     </message>
     <message>
-        <location line="+149"/>
+        <location line="+18"/>
+        <source>Publish as a t&amp;hread on X</source>
+        <translation>Publicera som tråd på &amp;X</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The text is too long for one post on X: split it into numbered posts.</source>
+        <translation>Texten är för lång för ett inlägg på X: dela upp den i numrerade inlägg.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;Publish</source>
+        <translation>&amp;Publicera</translation>
+    </message>
+    <message>
+        <location line="+111"/>
+        <source>Publishing…</source>
+        <translation>Publicerar…</translation>
+    </message>
+    <message>
+        <location line="+112"/>
         <source>Saving…</source>
         <translation>Sparar…</translation>
     </message>
@@ -502,12 +522,12 @@
     <message>
         <location line="+7"/>
         <location line="+60"/>
-        <location line="+265"/>
+        <location line="+268"/>
         <source>Draft</source>
         <translation>Utkast</translation>
     </message>
     <message>
-        <location line="-322"/>
+        <location line="-325"/>
         <source>Saved {time}</source>
         <translation>Sparat {time}</translation>
     </message>
@@ -548,11 +568,12 @@
     </message>
     <message>
         <location line="+11"/>
+        <location line="+363"/>
         <source>Removed account</source>
         <translation>Borttaget konto</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="-325"/>
         <source>Length check for {network}</source>
         <translation>Längdkontroll för {network}</translation>
     </message>
@@ -582,7 +603,7 @@
         <translation>Inläggets text för {network}</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+45"/>
         <source>{network}: {length} characters (no limit)</source>
         <translation>{network}: {length} tecken (ingen gräns)</translation>
     </message>
@@ -658,6 +679,60 @@
             <numerusform>⚠ %n bild saknar alternativtext. Beskriv varje bild; det krävs för att publicera.</numerusform>
             <numerusform>⚠ %n bilder saknar alternativtext. Beskriv varje bild; det krävs för att publicera.</numerusform>
         </translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Tick at least one connected account.</source>
+        <translation>Kryssa för minst ett anslutet konto.</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>The draft</source>
+        <translation>Utkastet</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Nothing new to send: every chosen account already has this post or it is on its way.</source>
+        <translation>Inget nytt att skicka: alla valda konton har redan inlägget eller så är det på väg.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+8"/>
+        <source>Scheduled for %n account(s); see Scheduled.</source>
+        <translation>
+            <numerusform>Schemalagt för %n konto; se Schemalagt.</numerusform>
+            <numerusform>Schemalagt för %n konton; se Schemalagt.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>Sent to the sending queue for %n account(s).</source>
+        <translation>
+            <numerusform>Lagt i sändningskön för %n konto.</numerusform>
+            <numerusform>Lagt i sändningskön för %n konton.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>%n account(s) already had it and were skipped.</source>
+        <translation>
+            <numerusform>%n konto hade redan inlägget och hoppades över.</numerusform>
+            <numerusform>%n konton hade redan inlägget och hoppades över.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Worth fixing next time:</source>
+        <translation>Bra att rätta till nästa gång:</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Not published. Fix this first:</source>
+        <translation>Inte publicerat. Rätta först till detta:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Could not publish: {reason}. The draft is kept.</source>
+        <translation>Kunde inte publicera: {reason}. Utkastet finns kvar.</translation>
     </message>
 </context>
 <context>
@@ -1096,12 +1171,12 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+247"/>
+        <location line="+252"/>
         <source>All accounts</source>
         <translation>Alla konton</translation>
     </message>
     <message>
-        <location line="-245"/>
+        <location line="-250"/>
         <source>All kinds</source>
         <translation>Alla typer</translation>
     </message>
@@ -1181,7 +1256,7 @@
         <translation>Tilldela mig</translation>
     </message>
     <message>
-        <location line="+137"/>
+        <location line="+142"/>
         <source>Nothing here.</source>
         <translation>Här finns inget.</translation>
     </message>
@@ -1234,7 +1309,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="+91"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="+115"/>
         <source>Kanal</source>
         <translation>Kanal</translation>
     </message>
@@ -1255,7 +1330,7 @@
     </message>
     <message>
         <location line="+11"/>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Inbox</source>
         <translation>Inkorg</translation>
     </message>
@@ -1276,7 +1351,7 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Scheduled</source>
         <translation>Schemalagt</translation>
     </message>
@@ -1287,7 +1362,7 @@
     </message>
     <message>
         <location line="+6"/>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Sent</source>
         <translation>Skickat</translation>
     </message>
@@ -1323,7 +1398,17 @@
         <translation>Öppnar databasen…</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+86"/>
+        <source>Sending and inbox sync could not start: {reason}</source>
+        <translation>Sändningen och hämtningen till inkorgen kunde inte starta: {reason}</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>{account} needs signing in again; its posts wait: {reason}</source>
+        <translation>{account} behöver loggas in igen; kontots inlägg väntar: {reason}</translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>● Online</source>
         <translation>● Ansluten</translation>
     </message>
@@ -1346,7 +1431,7 @@
         <translation>Databasen är klar</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+35"/>
         <source>The database could not be opened: {reason}</source>
         <translation>Databasen kunde inte öppnas: {reason}</translation>
     </message>

@@ -13,13 +13,18 @@ from desktop_app.config import AppConfig
 from desktop_app.ui.accounts_view import AccountsView
 from desktop_app.ui.application import choose_language
 from desktop_app.ui.connectivity import ConnectivityMonitor, has_outside_route
+from desktop_app.ui.history_view import HistoryView
+from desktop_app.ui.inbox.view import InboxView
 from desktop_app.ui.main_window import (
     SECTION_ACCOUNTS,
     SECTION_COMPOSE,
     SECTION_DRAFTS,
     SECTION_INBOX,
+    SECTION_SCHEDULED,
+    SECTION_SENT,
     PlaceholderSection,
 )
+from desktop_app.ui.scheduled_view import ScheduledView
 from tests.ui.conftest import MainWindowFactory
 
 SECTION_NAMES = ["Inbox", "Compose", "Drafts", "Scheduled", "Sent", "Accounts"]
@@ -39,18 +44,18 @@ def test_sidebar_lists_the_sections_and_opens_on_the_composer(
     assert window.stack.currentWidget() is window.composer
 
 
-def test_unbuilt_sections_say_what_will_be_there(make_window: MainWindowFactory) -> None:
+def test_every_section_is_built(make_window: MainWindowFactory) -> None:
     window = make_window()
     placeholders = [
         window.stack.widget(i)
         for i in range(window.stack.count())
         if isinstance(window.stack.widget(i), PlaceholderSection)
     ]
-    assert len(placeholders) == 3  # inbox, scheduled, sent
+    assert placeholders == []
     assert isinstance(window.stack.widget(SECTION_ACCOUNTS), AccountsView)
-    inbox = window.stack.widget(SECTION_INBOX)
-    assert isinstance(inbox, PlaceholderSection)
-    assert "unanswered" in inbox.text
+    assert isinstance(window.stack.widget(SECTION_INBOX), InboxView)
+    assert isinstance(window.stack.widget(SECTION_SCHEDULED), ScheduledView)
+    assert isinstance(window.stack.widget(SECTION_SENT), HistoryView)
 
 
 def test_sections_are_reachable_from_the_keyboard(

@@ -297,6 +297,11 @@ class InboxView(QWidget):
         bridge.page_stored.connect(self._page_stored)
         bridge.run_done.connect(lambda _results: self.refresh_stats())
 
+    def set_actions(self, actions: InboxActions | None) -> None:
+        """Replying and moderating become possible (the window's engines have started)."""
+        self._actions = actions
+        self._update_buttons(self.current_item())
+
     def shutdown(self) -> None:
         """Stop timers and join background work (the window calls this on close)."""
         for timer in (self._search_timer, self._newer_timer, self._stats_timer):
