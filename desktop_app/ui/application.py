@@ -10,6 +10,8 @@ import contextlib
 import getpass
 import signal
 import socket
+import sys
+import sysconfig
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,7 +41,22 @@ if TYPE_CHECKING:
     from desktop_app.secrets import SecretStore
     from desktop_app.store.database import Store
 
-RESOURCES_DIR = Path(__file__).resolve().parents[2] / "resources"
+
+def find_resources_dir() -> Path:
+    """``resources/`` beside the package in a checkout, else where an install or bundle put it.
+
+    A wheel installs the folder as data files under ``<prefix>/share/kanal`` (see pyproject);
+    PyInstaller unpacks it into its bundle folder.
+    """
+    checkout = Path(__file__).resolve().parents[2] / "resources"
+    candidates = [checkout, Path(sysconfig.get_path("data")) / "share" / "kanal"]
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle is not None:
+        candidates.insert(0, Path(bundle) / "resources")
+    return next((path for path in candidates if (path / "translations").is_dir()), checkout)
+
+
+RESOURCES_DIR = find_resources_dir()
 TRANSLATIONS_DIR = RESOURCES_DIR / "translations"
 STYLE_SHEET = RESOURCES_DIR / "qss" / "kanal.qss"
 EVENT_LOG_NAME = "kanal.jsonl"
