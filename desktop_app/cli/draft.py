@@ -125,6 +125,7 @@ def _new(args: argparse.Namespace, ctx: CliContext) -> int:
                 variants=variants,
                 scheduled_at=scheduled_at,
                 author=author,
+                actor=_os_user() or None,  # who ran the command, whoever is named as author
             )
             for path, alt_text in images:
                 uow.attachments.add(draft.id, Path(path).expanduser(), alt_text)

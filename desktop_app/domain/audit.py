@@ -24,15 +24,22 @@ GENESIS_HASH = "0" * 64
 class AuditKind(StrEnum):
     DRAFTED = "drafted"
     EDITED = "edited"
-    SUBMITTED = "submitted"
+    SUBMITTED = "submitted"  # queued for publishing
+    SUBMITTED_FOR_REVIEW = "submitted_for_review"
     APPROVED = "approved"
+    REJECTED = "rejected"
     PUBLISHED = "published"
     FAILED = "failed"
     RETRIED = "retried"
     SCHEDULED = "scheduled"
     CANCELLED = "cancelled"
-    DELETED = "deleted"
+    DELETED = "deleted"  # moved to the trash, or removed for good ("permanent" in details)
+    RESTORED = "restored"  # brought back from the trash
+    REOPENED = "reopened"  # taken back from review, approval or rejection to a plain draft
     HIDDEN = "hidden"
+    UNHIDDEN = "unhidden"
+    MARKED_SPAM = "marked_spam"
+    ASSIGNED = "assigned"
     REPLIED = "replied"
 
 

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from desktop_app.domain.accounts import Account
+from desktop_app.domain.audit import AuditKind
 from desktop_app.domain.inbox import (
     InboxAction,
     InboxItem,
@@ -38,16 +39,15 @@ from desktop_app.store.inbox import UnknownInboxItem, inbox_repository
 
 SUBJECT_TYPE = "inbox_item"
 
-# Audit kinds of moderation (plain strings: the audit chain accepts any kind).
 AUDIT_KIND: dict[ModerationKind, str] = {
-    ModerationKind.HIDE: "hidden",
-    ModerationKind.UNHIDE: "unhidden",
-    ModerationKind.DELETE: "deleted",
-    ModerationKind.APPROVE: "approved",
-    ModerationKind.SPAM: "marked_spam",
+    ModerationKind.HIDE: AuditKind.HIDDEN,
+    ModerationKind.UNHIDE: AuditKind.UNHIDDEN,
+    ModerationKind.DELETE: AuditKind.DELETED,
+    ModerationKind.APPROVE: AuditKind.APPROVED,
+    ModerationKind.SPAM: AuditKind.MARKED_SPAM,
 }
-AUDIT_REPLIED = "replied"
-AUDIT_ASSIGNED = "assigned"
+AUDIT_REPLIED = AuditKind.REPLIED
+AUDIT_ASSIGNED = AuditKind.ASSIGNED
 
 # (local state after, platform state after)
 _EFFECT: dict[ModerationKind, tuple[InboxState | None, RemoteState]] = {

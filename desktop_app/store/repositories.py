@@ -7,6 +7,7 @@ dataclasses of ``desktop_app.domain``, never ORM objects.
 from __future__ import annotations
 
 import builtins
+import hashlib
 import shutil
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -19,6 +20,7 @@ from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.orm import selectinload
 
 from desktop_app.domain.accounts import Account, AccountStatus
+from desktop_app.domain.audit import AuditKind
 from desktop_app.domain.drafts import (
     Attachment,
     AttachmentRejected,
@@ -67,6 +69,20 @@ LOCKED_STATES = frozenset({DraftState.QUEUED, DraftState.PUBLISHED})
 
 DEFAULT_PAGE_SIZE = 100
 
+# The audit event a person's move of a draft writes. Moves into and out of the outbox (queued,
+# published, back to draft after a partial failure) are left out: the outbox writes its own
+# events for those (submitted, published, failed) in the same unit of work.
+_STATE_EVENTS: Final[dict[DraftState, AuditKind]] = {
+    DraftState.IN_REVIEW: AuditKind.SUBMITTED_FOR_REVIEW,
+    DraftState.APPROVED: AuditKind.APPROVED,
+    DraftState.REJECTED: AuditKind.REJECTED,
+    DraftState.TRASHED: AuditKind.DELETED,
+}
+_REOPENED_FROM: Final = frozenset({DraftState.IN_REVIEW, DraftState.APPROVED, DraftState.REJECTED})
+
+AUDIT_SUBJECT_DRAFT: Final = "draft"
+UNKNOWN_ACTOR: Final = "unknown"
+
 
 def _new_id() -> str:
     return str(uuid.uuid4())
@@ -97,6 +113,30 @@ def _variants_from_json(stored: Mapping[str, Any] | None) -> dict[Network, str]:
         except ValueError:
             continue  # a network this version no longer knows: ignored, kept in the row
     return result
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _audit_details(
+    row: DraftRow, state_from: str | None, state_to: str | None, **extra: Any
+) -> dict[str, Any]:
+    """What an audit event says about a draft: its title and digests of its content.
+
+    The texts themselves stay in the drafts; the digests let an archivist show later that a
+    given text is the one that was written, submitted or approved.
+    """
+    details: dict[str, Any] = {
+        "title": row.title,
+        "body_sha256": _sha256(row.body),
+        "variants_sha256": {network: _sha256(text) for network, text in row.variants.items()},
+        "attachments_sha256": [a.sha256 for a in row.attachments],
+        "state_from": state_from,
+        "state_to": state_to,
+    }
+    details.update(extra)
+    return details
 
 
 def _require_aware(value: datetime | None, what: str) -> datetime | None:
@@ -310,8 +350,11 @@ class RevisionRepository:
         row = self._session.get(RevisionRow, revision_id)
         return None if row is None else _revision_from_row(row)
 
-    def record(self, draft: DraftRow, now: datetime) -> None:
-        """Snapshot the draft's content, folding it into the latest revision if that is recent."""
+    def record(self, draft: DraftRow, now: datetime) -> str | None:
+        """Snapshot the draft's content, folding it into the latest revision if that is recent.
+
+        Returns the id of the new revision, or None when the save was folded into the latest.
+        """
         latest = self._session.scalars(
             select(RevisionRow)
             .where(RevisionRow.draft_id == draft.id)
@@ -323,10 +366,11 @@ class RevisionRepository:
             latest.body = draft.body
             latest.variants = dict(draft.variants)
             latest.saved_at = now
-            return
+            return None
+        revision_id = _new_id()
         self._session.add(
             RevisionRow(
-                id=_new_id(),
+                id=revision_id,
                 draft_id=draft.id,
                 title=draft.title,
                 body=draft.body,
@@ -337,6 +381,7 @@ class RevisionRepository:
         )
         self._session.flush()
         self._prune(draft.id)
+        return revision_id
 
     def _prune(self, draft_id: str) -> None:
         surplus = select(RevisionRow.id).where(RevisionRow.draft_id == draft_id)
@@ -411,8 +456,13 @@ class DraftRepository:
         variants: VariantsInput | None = None,
         scheduled_at: datetime | None = None,
         author: str = "",
+        actor: str | None = None,
+        audit_extra: Mapping[str, Any] | None = None,
     ) -> Draft:
-        """A new draft in state ``draft``, with its first revision."""
+        """A new draft in state ``draft``, with its first revision and a ``drafted`` event.
+
+        ``actor`` is who did it (default: the author); ``audit_extra`` adds to the event's details.
+        """
         self._check_accounts_exist(_unique(targets))  # before anything is added
         now = self._uow.clock()
         row = DraftRow(
@@ -432,7 +482,15 @@ class DraftRepository:
         self._session.add(row)
         self._set_targets(row, targets)
         self._session.flush()
-        self._uow.revisions.record(row, now)
+        revision_id = self._uow.revisions.record(row, now)
+        self._audit(
+            AuditKind.DRAFTED,
+            row,
+            actor,
+            _audit_details(
+                row, None, row.state, revision_id=revision_id, **dict(audit_extra or {})
+            ),
+        )
         return _draft_from_row(row)
 
     def update(
@@ -444,12 +502,14 @@ class DraftRepository:
         variants: VariantsInput | Unset = UNSET,
         targets: Sequence[str] | Unset = UNSET,
         scheduled_at: datetime | Unset | None = UNSET,
+        actor: str | None = None,
     ) -> Draft:
         """Change what is given; leave the rest. Cheap to call on every autosave.
 
         Nothing is written when nothing changed. A change of title, body or variants also records
-        a revision (coalesced, see ``REVISION_COALESCE_WINDOW``). Raises ``DraftNotFound``, and
-        ``DraftLocked`` for a queued or published draft.
+        a revision (coalesced, see ``REVISION_COALESCE_WINDOW``); only a new revision writes an
+        ``edited`` event, so autosaving every second keeps the audit trail readable. Raises
+        ``DraftNotFound``, and ``DraftLocked`` for a queued or published draft.
         """
         row = self._row(draft_id)
         content_changed = False
@@ -489,10 +549,17 @@ class DraftRepository:
         row.updated_at = now
         self._session.flush()
         if content_changed:
-            self._uow.revisions.record(row, now)
+            revision_id = self._uow.revisions.record(row, now)
+            if revision_id is not None:
+                self._audit(
+                    AuditKind.EDITED,
+                    row,
+                    actor,
+                    _audit_details(row, row.state, row.state, revision_id=revision_id),
+                )
         return _draft_from_row(row)
 
-    def restore_revision(self, draft_id: str, revision_id: str) -> Draft:
+    def restore_revision(self, draft_id: str, revision_id: str, actor: str | None = None) -> Draft:
         """Put an earlier revision's title, body and variants back (itself a new change)."""
         revision = self._session.get(RevisionRow, revision_id)
         if revision is None or revision.draft_id != draft_id:
@@ -502,9 +569,12 @@ class DraftRepository:
             title=revision.title,
             body=revision.body,
             variants=dict(revision.variants),
+            actor=actor,
         )
 
-    def duplicate(self, draft_id: str, author: str | None = None) -> Draft:
+    def duplicate(
+        self, draft_id: str, author: str | None = None, actor: str | None = None
+    ) -> Draft:
         """A fresh draft with the same content, targets and attachments, not scheduled."""
         source = self._row(draft_id)
         copy = self.create(
@@ -514,6 +584,8 @@ class DraftRepository:
             variants=_variants_from_json(source.variants),
             scheduled_at=None,
             author=source.author if author is None else author,
+            actor=actor,
+            audit_extra={"duplicated_from": draft_id},
         )
         copy_row = self._row(copy.id)
         for attachment in source.attachments:
@@ -521,10 +593,11 @@ class DraftRepository:
         self._session.flush()
         return _draft_from_row(copy_row)
 
-    def set_state(self, draft_id: str, state: DraftState | str) -> Draft:
+    def set_state(self, draft_id: str, state: DraftState | str, actor: str | None = None) -> Draft:
         """Move the draft through its life cycle; ``InvalidTransition`` if the move is not allowed.
 
-        Setting the state it already has is a no-op.
+        Setting the state it already has is a no-op. A person's move (review, approval,
+        rejection, trash, restore) is written to the audit trail; see ``_STATE_EVENTS``.
         """
         row = self._row(draft_id)
         target = DraftState(state)
@@ -535,18 +608,28 @@ class DraftRepository:
         row.state = target.value
         row.updated_at = self._uow.clock()
         self._session.flush()
+        kind = _STATE_EVENTS.get(target)
+        if target == DraftState.DRAFT and current == DraftState.TRASHED:
+            kind = AuditKind.RESTORED
+        elif target == DraftState.DRAFT and current in _REOPENED_FROM:
+            kind = AuditKind.REOPENED
+        if kind is not None:
+            self._audit(kind, row, actor, _audit_details(row, current.value, target.value))
         return _draft_from_row(row)
 
-    def trash(self, draft_id: str) -> Draft:
-        return self.set_state(draft_id, DraftState.TRASHED)
+    def trash(self, draft_id: str, actor: str | None = None) -> Draft:
+        return self.set_state(draft_id, DraftState.TRASHED, actor)
 
-    def restore(self, draft_id: str) -> Draft:
+    def restore(self, draft_id: str, actor: str | None = None) -> Draft:
         """Bring a trashed draft back as a plain draft."""
-        return self.set_state(draft_id, DraftState.DRAFT)
+        return self.set_state(draft_id, DraftState.DRAFT, actor)
 
-    def delete(self, draft_id: str) -> None:
+    def delete(self, draft_id: str, actor: str | None = None) -> None:
         """Remove the draft for good (emptying the trash); its files go once this commits."""
         row = self._row(draft_id)
+        self._audit(
+            AuditKind.DELETED, row, actor, _audit_details(row, row.state, None, permanent=True)
+        )
         paths = [self._uow.data_dir / a.stored_path for a in row.attachments]
         self._session.delete(row)
         self._session.flush()
@@ -566,6 +649,18 @@ class DraftRepository:
         return row
 
     # -- internals ---------------------------------------------------------------------------
+
+    def _audit(
+        self, kind: AuditKind, row: DraftRow, actor: str | None, details: Mapping[str, Any]
+    ) -> None:
+        """Append the event in this unit of work, so it stands or falls with the change."""
+        self._uow.audit.append(
+            kind,
+            actor=actor or row.author or UNKNOWN_ACTOR,
+            subject_type=AUDIT_SUBJECT_DRAFT,
+            subject_id=row.id,
+            details=details,
+        )
 
     def _load(self, draft_id: str) -> DraftRow | None:
         return self._session.scalars(

@@ -6,6 +6,7 @@ objects, so the widgets only decide what to show.
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -70,6 +71,7 @@ def save_draft(store: Store, ref: DraftRef, snapshot: DraftSnapshot, author: str
                 variants=dict(snapshot.variants),
                 targets=account_targets(snapshot.target_ids),
                 scheduled_at=snapshot.scheduled_at,
+                actor=author or None,
             )
         for attachment_id, alt_text in snapshot.alt_texts.items():
             uow.attachments.set_alt_text(attachment_id, alt_text)
@@ -129,18 +131,26 @@ def page_of_drafts(store: Store, search: str, trashed: bool, offset: int, limit:
         return DraftPage(drafts=list(drafts), total=total)
 
 
-def duplicate_draft(store: Store, draft_id: str) -> Draft:
+def duplicate_draft(store: Store, draft_id: str, actor: str | None = None) -> Draft:
     with store.unit_of_work() as uow:
-        return uow.drafts.duplicate(draft_id)
+        return uow.drafts.duplicate(draft_id, actor=actor or os_user())
 
 
-def trash_draft(store: Store, draft_id: str) -> str:
+def trash_draft(store: Store, draft_id: str, actor: str | None = None) -> str:
     with store.unit_of_work() as uow:
-        uow.drafts.trash(draft_id)
+        uow.drafts.trash(draft_id, actor=actor or os_user())
     return draft_id
 
 
-def restore_draft(store: Store, draft_id: str) -> str:
+def restore_draft(store: Store, draft_id: str, actor: str | None = None) -> str:
     with store.unit_of_work() as uow:
-        uow.drafts.restore(draft_id)
+        uow.drafts.restore(draft_id, actor=actor or os_user())
     return draft_id
+
+
+def os_user() -> str | None:
+    """Who is logged in, for the audit trail; None (the draft's author stands in) if unknown."""
+    try:
+        return getpass.getuser() or None
+    except (OSError, KeyError):  # no login name in this environment
+        return None
