@@ -59,6 +59,7 @@ from desktop_app.domain.networks import Network
 from desktop_app.ui import draft_jobs
 from desktop_app.ui.account_jobs import BackgroundJobs
 from desktop_app.ui.db_worker import DatabaseWorker
+from desktop_app.ui.formatting import ui_locale
 
 if TYPE_CHECKING:
     # The account service, the dialog and the avatar cache bring the HTTP stack with them; they
@@ -461,7 +462,7 @@ class AccountsView(QWidget):
         """HH:MM in the display time zone; with the date when it is not today there."""
         utc = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
         shown = QDateTime.fromSecsSinceEpoch(int(utc.timestamp()), self._zone)
-        locale = QLocale()
+        locale = ui_locale()
         clock = locale.toString(shown.time(), "HH:mm")
         today = QDateTime.currentDateTime().toTimeZone(self._zone).date()
         if shown.date() == today:

@@ -52,6 +52,7 @@ from desktop_app.domain.publications import PublishBlocked
 from desktop_app.ui import draft_jobs
 from desktop_app.ui.db_worker import DatabaseWorker
 from desktop_app.ui.draft_jobs import DraftRef, DraftSnapshot
+from desktop_app.ui.formatting import ui_locale
 from desktop_app.ui.targets import (
     NETWORK_ORDER,
     network_label,
@@ -238,7 +239,7 @@ class ComposerWidget(QWidget):
         self._schedule_edit.setCalendarPopup(True)
         self._schedule_edit.setTimeZone(self._zone)
         self._schedule_edit.setDisplayFormat(
-            QLocale().dateTimeFormat(QLocale.FormatType.ShortFormat)
+            ui_locale().dateTimeFormat(QLocale.FormatType.ShortFormat)
         )
         self._schedule_edit.setAccessibleName(self.tr("Publishing time"))
         self._schedule_edit.setDateTime(self._next_full_hour())

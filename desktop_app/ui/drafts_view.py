@@ -8,14 +8,10 @@ the user scrolls. Rows keep only the few fields the table shows.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QDateTime,
-    QLocale,
     QModelIndex,
-    QPersistentModelIndex,
     Qt,
     QTimer,
     QTimeZone,
@@ -37,16 +33,15 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.accounts import Account
 from desktop_app.domain.drafts import Draft
+from desktop_app.store.database import Store
 from desktop_app.ui import draft_jobs
 from desktop_app.ui.db_worker import DatabaseWorker
-from desktop_app.ui.draft_jobs import DraftPage
+from desktop_app.ui.formatting import format_date_time
+from desktop_app.ui.paged_model import ID_ROLE, PAGE_SIZE, PagedTableModel, PageJob
 from desktop_app.ui.targets import network_label, networks_of_targets
 
-PAGE_SIZE = 200
 SEARCH_DELAY_MS = 250
-DRAFT_ID_ROLE = Qt.ItemDataRole.UserRole
-
-AnyIndex = QModelIndex | QPersistentModelIndex
+DRAFT_ID_ROLE = ID_ROLE
 
 
 @dataclass(frozen=True)
@@ -75,16 +70,13 @@ def summarise(draft: Draft, accounts: dict[str, Account]) -> DraftRow:
     )
 
 
-class DraftsModel(QAbstractTableModel):
+class DraftsModel(PagedTableModel[DraftRow]):
     """Drafts matching a search, newest change first, fetched in pages.
 
-    Signals:
+    Signals (from PagedTableModel):
         loading_failed(str): a page could not be read; the message says why.
         total_changed(int): how many drafts match in all.
     """
-
-    loading_failed = Signal(str)
-    total_changed = Signal(int)
 
     COLUMN_TEXT, COLUMN_TARGETS, COLUMN_UPDATED, COLUMN_SCHEDULED = range(4)
 
@@ -95,68 +87,43 @@ class DraftsModel(QAbstractTableModel):
         page_size: int = PAGE_SIZE,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._worker = worker
-        self._zone = display_zone
-        self._page_size = page_size
-        self._rows: list[DraftRow] = []
-        self._total = 0
-        self._search = ""
-        self._trashed = False
-        self._fetching = False
-        self._generation = 0
-        self._accounts: dict[str, Account] = {}
+        super().__init__(worker=worker, page_size=page_size, parent=parent)
         self._headers = (
             self.tr("Text"),
             self.tr("Networks"),
             self.tr("Changed"),
             self.tr("Scheduled"),
         )
+        self._database = worker
+        self._zone = display_zone
+        self._search = ""
+        self._trashed = False
+        self._accounts: dict[str, Account] = {}
 
-    # ----- Qt model interface ---------------------------------------------------------------
+    # ----- what the table shows -------------------------------------------------------------
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or index.row() >= len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        if role == DRAFT_ID_ROLE:
-            return row.id
+    def cell(self, row: DraftRow, column: int, role: int) -> object:
         if role == Qt.ItemDataRole.DisplayRole:
-            column = index.column()
             if column == self.COLUMN_TEXT:
                 return row.summary or self.tr("(empty)")
             if column == self.COLUMN_TARGETS:
                 return row.targets
             if column == self.COLUMN_UPDATED:
-                return self._format_time(row.updated_at)
+                return format_date_time(row.updated_at, self._zone)
             if column == self.COLUMN_SCHEDULED:
-                return self._format_time(row.scheduled_at) if row.scheduled_at else ""
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == self.COLUMN_TEXT:
+                return format_date_time(row.scheduled_at, self._zone)
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.COLUMN_TEXT:
             return row.summary
         return None
 
-    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
-        if parent.isValid():
-            return False
-        return not self._fetching and len(self._rows) < self._total
+    def page_job(self, offset: int, limit: int) -> PageJob[DraftRow]:
+        search, trashed, accounts = self._search, self._trashed, self._accounts
 
-    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or self._fetching:
-            return
-        self._request_page(len(self._rows))
+        def job(store: Store) -> tuple[int, list[DraftRow]]:
+            page = draft_jobs.page_of_drafts(store, search, trashed, offset, limit)
+            return page.total, [summarise(d, accounts) for d in page.drafts]
+
+        return job
 
     # ----- our interface --------------------------------------------------------------------
 
@@ -168,16 +135,8 @@ class DraftsModel(QAbstractTableModel):
     def showing_trash(self) -> bool:
         return self._trashed
 
-    @property
-    def total(self) -> int:
-        return self._total
-
-    @property
-    def is_fetching(self) -> bool:
-        return self._fetching
-
     def draft_id(self, row: int) -> str:
-        return self._rows[row].id
+        return self.row_at(row).id
 
     def set_accounts(self, accounts: list[Account]) -> None:
         self._accounts = {a.id: a for a in accounts}
@@ -189,80 +148,22 @@ class DraftsModel(QAbstractTableModel):
         self._trashed = trashed
         self.reload()
 
-    def reload(self) -> None:
-        """Forget the rows and read the first page again (after a change elsewhere)."""
-        self._generation += 1
-        self._fetching = False
-        self.beginResetModel()
-        self._rows = []
-        self._total = 0
-        self.endResetModel()
-        self._request_page(0)
-
     def refresh_draft(self, draft_id: str) -> None:
         """A draft changed: re-read it if it is shown, else show it once reloaded."""
-        for position, row in enumerate(self._rows):
-            if row.id == draft_id:
+        for position in range(self.rowCount()):
+            if self.row_at(position).id == draft_id:
                 self._reload_row(position, draft_id)
                 return
 
     def _reload_row(self, position: int, draft_id: str) -> None:
-        generation = self._generation
+        generation = self.generation
 
         def done(draft: Draft | None) -> None:
-            self._replace_row(generation, position, draft)
+            if generation != self.generation or position >= self.rowCount() or draft is None:
+                return
+            self.replace_row(position, summarise(draft, self._accounts))
 
-        self._worker.submit(self, lambda store: draft_jobs.load_draft(store, draft_id), done)
-
-    # ----- paging ---------------------------------------------------------------------------
-
-    def _request_page(self, offset: int) -> None:
-        self._fetching = True
-        generation = self._generation
-        search, trashed, limit = self._search, self._trashed, self._page_size
-        self._worker.submit(
-            self,
-            lambda store: draft_jobs.page_of_drafts(store, search, trashed, offset, limit),
-            lambda page: self._on_page(generation, offset, page),
-            lambda error: self._on_page_failed(generation, error),
-        )
-
-    def _on_page(self, generation: int, offset: int, page: DraftPage) -> None:
-        if generation != self._generation:
-            return  # an answer for a search that has since changed
-        self._fetching = False
-        if page.total != self._total:
-            self._total = page.total
-            self.total_changed.emit(page.total)
-        if offset != len(self._rows) or not page.drafts:
-            return
-        new_rows = [summarise(d, self._accounts) for d in page.drafts]
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(new_rows) - 1)
-        self._rows.extend(new_rows)
-        self.endInsertRows()
-
-    def _on_page_failed(self, generation: int, error: Exception) -> None:
-        if generation != self._generation:
-            return
-        self._fetching = False
-        self.loading_failed.emit(str(error) or type(error).__name__)
-
-    def _replace_row(self, generation: int, position: int, draft: Draft | None) -> None:
-        if generation != self._generation or position >= len(self._rows):
-            return
-        if draft is None:
-            return
-        self._rows[position] = summarise(draft, self._accounts)
-        self.dataChanged.emit(self.index(position, 0), self.index(position, self.columnCount() - 1))
-
-    def _format_time(self, moment: datetime | None) -> str:
-        if moment is None:
-            return ""
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
-        local = QDateTime.fromSecsSinceEpoch(int(moment.timestamp()), self._zone)
-        return QLocale().toString(local, QLocale.FormatType.ShortFormat)
+        self._database.submit(self, lambda store: draft_jobs.load_draft(store, draft_id), done)
 
 
 class DraftsView(QWidget):

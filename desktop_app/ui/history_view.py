@@ -14,13 +14,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QDate,
     QDateTime,
     QLocale,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     QTime,
     QTimer,
@@ -55,13 +52,13 @@ from desktop_app.engine.outbox import OutboxCallbacks
 from desktop_app.store.database import Store
 from desktop_app.store.publications import HistoryFilter
 from desktop_app.ui.db_worker import DatabaseWorker
+from desktop_app.ui.formatting import format_date_time, ui_locale
+from desktop_app.ui.paged_model import ID_ROLE, PAGE_SIZE, PagedTableModel, PageJob
 from desktop_app.ui.targets import network_label
 
-PAGE_SIZE = 200
 SEARCH_DELAY_MS = 250
-PUBLICATION_ID_ROLE = Qt.ItemDataRole.UserRole
+PUBLICATION_ID_ROLE = ID_ROLE
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 RetryFailed = Callable[[str], object]  # draft id -> queues its failed publications again
 
 
@@ -133,16 +130,13 @@ class OutboxReports(QObject):
         )
 
 
-class HistoryModel(QAbstractTableModel):
+class HistoryModel(PagedTableModel[Publication]):
     """Publications matching the filters, newest first, fetched in pages.
 
-    Signals:
+    Signals (from PagedTableModel):
         loading_failed(str): a page could not be read; the message says why.
         total_changed(int): how many publications match in all.
     """
-
-    loading_failed = Signal(str)
-    total_changed = Signal(int)
 
     COLUMN_TIME, COLUMN_ACCOUNT, COLUMN_AUTHOR, COLUMN_TEXT, COLUMN_RESULT = range(5)
 
@@ -153,15 +147,9 @@ class HistoryModel(QAbstractTableModel):
         page_size: int = PAGE_SIZE,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._worker = worker
+        super().__init__(worker=worker, page_size=page_size, parent=parent)
         self._zone = display_zone
-        self._page_size = page_size
-        self._rows: list[Publication] = []
-        self._total = 0
         self._filters = HistoryFilter()
-        self._fetching = False
-        self._generation = 0
         self._headers = (
             self.tr("Time"),
             self.tr("Account"),
@@ -170,28 +158,9 @@ class HistoryModel(QAbstractTableModel):
             self.tr("Result"),
         )
 
-    # ----- Qt model interface ---------------------------------------------------------------
+    # ----- what the table shows -------------------------------------------------------------
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or index.row() >= len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        if role == PUBLICATION_ID_ROLE:
-            return row.id
-        column = index.column()
+    def cell(self, row: Publication, column: int, role: int) -> object:
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.COLUMN_TIME:
                 return self.format_time(row.sent_at or row.created_at)
@@ -211,29 +180,27 @@ class HistoryModel(QAbstractTableModel):
                 return row.failure_reason
         return None
 
-    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and not self._fetching and len(self._rows) < self._total
+    def page_job(self, offset: int, limit: int) -> PageJob[Publication]:
+        filters = self._filters
 
-    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
-        if not parent.isValid() and not self._fetching:
-            self._request_page(len(self._rows))
+        def job(store: Store) -> tuple[int, list[Publication]]:
+            page = history_page(store, filters, offset, limit)
+            return page.total, page.publications
+
+        return job
 
     # ----- our interface --------------------------------------------------------------------
-
-    @property
-    def total(self) -> int:
-        return self._total
 
     @property
     def filters(self) -> HistoryFilter:
         return self._filters
 
     def publication(self, row: int) -> Publication:
-        return self._rows[row]
+        return self.row_at(row)
 
     def row_of(self, publication_id: str) -> int | None:
-        for position, publication in enumerate(self._rows):
-            if publication.id == publication_id:
+        for position in range(self.rowCount()):
+            if self.row_at(position).id == publication_id:
                 return position
         return None
 
@@ -242,23 +209,11 @@ class HistoryModel(QAbstractTableModel):
             self._filters = filters
             self.reload()
 
-    def reload(self) -> None:
-        self._generation += 1
-        self._fetching = False
-        self.beginResetModel()
-        self._rows = []
-        self._total = 0
-        self.endResetModel()
-        self._request_page(0)
-
     def update_publication(self, publication: Publication) -> None:
         """A publication changed (the outbox reported it): refresh its row if shown."""
         position = self.row_of(publication.id)
-        if position is None:
-            return
-        self._rows[position] = publication
-        last = self.columnCount() - 1
-        self.dataChanged.emit(self.index(position, 0), self.index(position, last))
+        if position is not None:
+            self.replace_row(position, publication)
 
     def result_text(self, publication: Publication) -> str:
         state = publication.state
@@ -282,42 +237,7 @@ class HistoryModel(QAbstractTableModel):
         return self.tr("Queued")
 
     def format_time(self, moment: datetime | None) -> str:
-        if moment is None:
-            return ""
-        local = QDateTime.fromSecsSinceEpoch(int(moment.timestamp()), self._zone)
-        return QLocale().toString(local, QLocale.FormatType.ShortFormat)
-
-    # ----- paging ---------------------------------------------------------------------------
-
-    def _request_page(self, offset: int) -> None:
-        self._fetching = True
-        generation = self._generation
-        filters, limit = self._filters, self._page_size
-        self._worker.submit(
-            self,
-            lambda store: history_page(store, filters, offset, limit),
-            lambda page: self._on_page(generation, offset, page),
-            lambda error: self._on_failed(generation, error),
-        )
-
-    def _on_page(self, generation: int, offset: int, page: HistoryPage) -> None:
-        if generation != self._generation:
-            return
-        self._fetching = False
-        if page.total != self._total:
-            self._total = page.total
-            self.total_changed.emit(page.total)
-        if offset != len(self._rows) or not page.publications:
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(page.publications) - 1)
-        self._rows.extend(page.publications)
-        self.endInsertRows()
-
-    def _on_failed(self, generation: int, error: Exception) -> None:
-        if generation == self._generation:
-            self._fetching = False
-            self.loading_failed.emit(str(error) or type(error).__name__)
+        return format_date_time(moment, self._zone)
 
 
 class HistoryView(QWidget):
@@ -367,6 +287,7 @@ class HistoryView(QWidget):
         today = QDate.currentDate()
         for edit, value in ((self.from_edit, today.addMonths(-1)), (self.to_edit, today)):
             edit.setCalendarPopup(True)
+            edit.setDisplayFormat(ui_locale().dateFormat(QLocale.FormatType.ShortFormat))
             edit.setDate(value)
             edit.setEnabled(False)
         self.from_edit.setAccessibleName(self.tr("From date"))

@@ -239,6 +239,8 @@ class MainWindow(QMainWindow):
         self.composer.loaded.connect(self._on_draft_loaded)
         if accounts_view is not None:
             accounts_view.accounts_changed.connect(self._on_accounts)
+            if inbox_view is not None:
+                accounts_view.accounts_changed.connect(inbox_view.set_accounts)
             accounts_view.status_message.connect(self.show_status_message)
         self._new_sent_rows_timer = QTimer(self)
         self._new_sent_rows_timer.setSingleShot(True)

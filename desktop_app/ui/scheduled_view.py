@@ -15,11 +15,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QDateTime,
     QLocale,
-    QModelIndex,
-    QPersistentModelIndex,
     Qt,
     QTimeZone,
     Signal,
@@ -40,9 +37,10 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.publications import Publication
 from desktop_app.store.database import Store
 from desktop_app.ui.db_worker import DatabaseWorker
+from desktop_app.ui.formatting import format_date_time, ui_locale
+from desktop_app.ui.paged_model import PagedTableModel
 from desktop_app.ui.targets import network_label
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 Cancel = Callable[[str, str], Publication]  # publication id, actor
 Reschedule = Callable[[str, datetime, str], Publication]  # publication id, when (UTC), actor
 
@@ -53,15 +51,14 @@ def scheduled_publications(store: Store, now: datetime) -> list[Publication]:
         return uow.publications.scheduled(now)
 
 
-class ScheduledModel(QAbstractTableModel):
-    """The scheduled publications, soonest first (a short list: read whole)."""
+class ScheduledModel(PagedTableModel[Publication]):
+    """The scheduled publications, soonest first (a short list: read whole with ``set_rows``)."""
 
     COLUMN_WHEN, COLUMN_ACCOUNT, COLUMN_TEXT, COLUMN_KEPT_BY = range(4)
 
     def __init__(self, display_zone: QTimeZone, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent=parent)
         self._zone = display_zone
-        self._rows: list[Publication] = []
         self._headers = (
             self.tr("When"),
             self.tr("Account"),
@@ -69,24 +66,7 @@ class ScheduledModel(QAbstractTableModel):
             self.tr("Kept by"),
         )
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or index.row() >= len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        column = index.column()
+    def cell(self, row: Publication, column: int, role: int) -> object:
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.COLUMN_WHEN:
                 return self.format_time(row.scheduled_at)
@@ -104,13 +84,8 @@ class ScheduledModel(QAbstractTableModel):
                 return row.text
         return None
 
-    def set_rows(self, rows: list[Publication]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
     def publication(self, row: int) -> Publication:
-        return self._rows[row]
+        return self.row_at(row)
 
     def kept_by(self, publication: Publication) -> str:
         if publication.platform_scheduled:
@@ -123,10 +98,7 @@ class ScheduledModel(QAbstractTableModel):
         return self.tr("Goes out at the time only if this computer is on and Kanal is running.")
 
     def format_time(self, moment: datetime | None) -> str:
-        if moment is None:
-            return ""
-        local = QDateTime.fromSecsSinceEpoch(int(moment.timestamp()), self._zone)
-        return QLocale().toString(local, QLocale.FormatType.ShortFormat)
+        return format_date_time(moment, self._zone)
 
 
 class ScheduledView(QWidget):
@@ -183,6 +155,7 @@ class ScheduledView(QWidget):
         actions = QHBoxLayout()
         self.when_edit = QDateTimeEdit()
         self.when_edit.setCalendarPopup(True)
+        self.when_edit.setDisplayFormat(ui_locale().dateTimeFormat(QLocale.FormatType.ShortFormat))
         self.when_edit.setTimeZone(display_zone)
         self.when_edit.setAccessibleName(self.tr("New time"))
         self.move_button = QPushButton(self.tr("&Move to this time"))

@@ -39,7 +39,7 @@
 <context>
     <name>ConversationPane</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/inbox/conversation.py" line="+249"/>
+        <location filename="../../desktop_app/ui/inbox/conversation.py" line="+337"/>
         <source>%n remote image(s) not loaded, to protect your privacy.</source>
         <translation>
             <numerusform>%n remote image not loaded, to protect your privacy.</numerusform>
@@ -50,7 +50,7 @@
 <context>
     <name>DraftsView</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/drafts_view.py" line="+442"/>
+        <location filename="../../desktop_app/ui/drafts_view.py" line="+343"/>
         <source>%n draft(s) in the trash</source>
         <translation>
             <numerusform>%n draft in the trash</numerusform>
@@ -69,7 +69,7 @@
 <context>
     <name>HistoryView</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/history_view.py" line="+505"/>
+        <location filename="../../desktop_app/ui/history_view.py" line="+425"/>
         <source>Exported %n publication(s) to {file}.</source>
         <translation>
             <numerusform>Exported %n publication to {file}.</numerusform>
@@ -123,7 +123,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/main_window.py" line="+359"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="+361"/>
         <source>Sending queue: %n</source>
         <translation>
             <numerusform>Sending queue: %n</numerusform>
@@ -134,7 +134,7 @@
 <context>
     <name>ScheduledView</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/scheduled_view.py" line="+262"/>
+        <location filename="../../desktop_app/ui/scheduled_view.py" line="+233"/>
         <source>%n scheduled post(s)</source>
         <translation>
             <numerusform>%n scheduled post</numerusform>

@@ -250,7 +250,7 @@
 <context>
     <name>AccountsView</name>
     <message>
-        <location filename="../../desktop_app/ui/accounts_view.py" line="+373"/>
+        <location filename="../../desktop_app/ui/accounts_view.py" line="+374"/>
         <source>Accounts</source>
         <translation>Konton</translation>
     </message>
@@ -738,7 +738,7 @@
 <context>
     <name>ConversationPane</name>
     <message>
-        <location filename="../../desktop_app/ui/inbox/conversation.py" line="+166"/>
+        <location filename="../../desktop_app/ui/inbox/conversation.py" line="+195"/>
         <source>Write a reply…</source>
         <translation>Skriv ett svar…</translation>
     </message>
@@ -777,19 +777,29 @@
         <source>Answered by</source>
         <translation>Besvarat av</translation>
     </message>
+    <message>
+        <location line="+1"/>
+        <source>Show images</source>
+        <translation>Visa bilder</translation>
+    </message>
     <message numerus="yes">
-        <location line="+61"/>
+        <location line="+119"/>
         <source>%n remote image(s) not loaded, to protect your privacy.</source>
         <translation>
             <numerusform>%n extern bild har inte hämtats, för att skydda din integritet.</numerusform>
             <numerusform>%n externa bilder har inte hämtats, för att skydda din integritet.</numerusform>
         </translation>
     </message>
+    <message>
+        <location line="+3"/>
+        <source>An image could not be shown: {reason}</source>
+        <translation>En bild kunde inte visas: {reason}</translation>
+    </message>
 </context>
 <context>
     <name>DraftsModel</name>
     <message>
-        <location filename="../../desktop_app/ui/drafts_view.py" line="+110"/>
+        <location filename="../../desktop_app/ui/drafts_view.py" line="+92"/>
         <source>Text</source>
         <translation>Text</translation>
     </message>
@@ -809,7 +819,7 @@
         <translation>Schemalagt</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+13"/>
         <source>(empty)</source>
         <translation>(tomt)</translation>
     </message>
@@ -817,7 +827,7 @@
 <context>
     <name>DraftsView</name>
     <message>
-        <location line="+146"/>
+        <location line="+79"/>
         <location line="+25"/>
         <source>Drafts</source>
         <translation>Utkast</translation>
@@ -902,7 +912,7 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../desktop_app/ui/history_view.py" line="+166"/>
+        <location filename="../../desktop_app/ui/history_view.py" line="+154"/>
         <source>Time</source>
         <translation>Tid</translation>
     </message>
@@ -927,7 +937,7 @@
         <translation>Resultat</translation>
     </message>
     <message>
-        <location line="+98"/>
+        <location line="+65"/>
         <source>Scheduled for {time}</source>
         <translation>Schemalagt till {time}</translation>
     </message>
@@ -975,7 +985,7 @@
 <context>
     <name>HistoryView</name>
     <message>
-        <location line="+65"/>
+        <location line="+30"/>
         <source>Sent</source>
         <translation>Skickat</translation>
     </message>
@@ -1171,12 +1181,12 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+252"/>
+        <location line="+257"/>
         <source>All accounts</source>
         <translation>Alla konton</translation>
     </message>
     <message>
-        <location line="-250"/>
+        <location line="-255"/>
         <source>All kinds</source>
         <translation>Alla typer</translation>
     </message>
@@ -1256,12 +1266,12 @@
         <translation>Tilldela mig</translation>
     </message>
     <message>
-        <location line="+142"/>
+        <location line="+143"/>
         <source>Nothing here.</source>
         <translation>Här finns inget.</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+74"/>
         <source>%1: %2 unanswered</source>
         <translation>%1: %2 obesvarade</translation>
     </message>
@@ -1398,7 +1408,7 @@
         <translation>Öppnar databasen…</translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+88"/>
         <source>Sending and inbox sync could not start: {reason}</source>
         <translation>Sändningen och hämtningen till inkorgen kunde inte starta: {reason}</translation>
     </message>
@@ -1538,7 +1548,7 @@
 <context>
     <name>ScheduledModel</name>
     <message>
-        <location filename="../../desktop_app/ui/scheduled_view.py" line="+66"/>
+        <location filename="../../desktop_app/ui/scheduled_view.py" line="+62"/>
         <source>When</source>
         <translation>När</translation>
     </message>
@@ -1558,7 +1568,7 @@
         <translation>Hålls av</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+26"/>
         <source>The platform</source>
         <translation>Plattformen</translation>
     </message>
@@ -1581,7 +1591,7 @@
 <context>
     <name>ScheduledView</name>
     <message>
-        <location line="+43"/>
+        <location line="+40"/>
         <source>Scheduled</source>
         <translation>Schemalagt</translation>
     </message>

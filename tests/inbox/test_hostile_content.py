@@ -8,25 +8,36 @@ at a loopback listener prove that no request is made: the listener counts connec
 
 from __future__ import annotations
 
+import contextlib
 import random
 import socket
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QBuffer, QIODevice, QUrl
+from PySide6.QtGui import QColor, QImage
 from pytestqt.qtbot import QtBot
 
-from desktop_app.domain.inbox import InboxItem, InboxKind, IncomingItem
+from desktop_app.domain.inbox import InboxItem, InboxKind, InboxState, IncomingItem, RemoteState
+from desktop_app.domain.networks import Network
 from desktop_app.engine.avatars import AvatarCache
 from desktop_app.sandbox.public import _hard_cases
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.store.database import Store
 from desktop_app.store.inbox import inbox_repository
+from desktop_app.store.sanitize import sanitize_html
 from desktop_app.ui.db_worker import DatabaseWorker
-from desktop_app.ui.inbox.conversation import ConversationPane
+from desktop_app.ui.inbox.conversation import SHOW_IMAGES_SCHEME, ConversationPane
+from desktop_app.ui.inbox.remote_images import (
+    MAX_IMAGE_BYTES,
+    ImageRefused,
+    fetch_image,
+    image_sources,
+)
 from desktop_app.ui.inbox.view import InboxView
 from tests.engine.support import KEYRING_BACKEND, add_accounts, open_store
 from tests.inbox.sandbox_support import fast_engine
@@ -215,3 +226,168 @@ def test_the_browser_refuses_every_resource_even_when_asked_directly(qtbot: QtBo
     for url in ("http://example.org/a.png", "https://example.org/b.css", "file:///etc/passwd"):
         assert pane.browser.loadResource(2, QUrl(url)) is None
     assert len(pane.browser.refused) == 3
+
+
+class ImageServer:
+    """A loopback HTTP server that logs every request path and serves a red PNG, an HTML page
+    posing as nothing in particular, an SVG and an image larger than Kanal accepts."""
+
+    def __init__(self) -> None:
+        self.requests: list[str] = []
+        image = QImage(32, 32, QImage.Format.Format_RGB32)
+        image.fill(QColor(255, 0, 0))
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        image.save(buffer, "PNG")
+        png = bytes(buffer.data().data())
+        answers = {
+            "/red.png": ("image/png", png),
+            "/other.png": ("image/png", png),
+            "/page.html": ("text/html", b"<html>not an image</html>"),
+            "/vector.svg": ("image/svg+xml", b"<svg xmlns='http://www.w3.org/2000/svg'/>"),
+            "/huge.png": ("image/png", png + b"\0" * MAX_IMAGE_BYTES),
+        }
+        log = self.requests
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                log.append(self.path)
+                content_type, body = answers.get(self.path, ("text/plain", b"missing"))
+                self.send_response(200 if self.path in answers else 404)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                with contextlib.suppress(ConnectionError):  # Kanal stops reading past the cap
+                    self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(2)
+
+
+@pytest.fixture
+def image_server() -> Iterator[ImageServer]:
+    server = ImageServer()
+    yield server
+    server.close()
+
+
+def _item(item_id: str, markup: str, root: str = "post-1") -> InboxItem:
+    now = datetime.now(UTC)
+    return InboxItem(
+        id=item_id,
+        seq=1,
+        account_id="account-1",
+        network=Network.WORDPRESS,
+        kind=InboxKind.COMMENT,
+        remote_id=item_id,
+        parent_remote_id=None,
+        root_post_remote_id=root,
+        author_name="Anna Ek",
+        author_handle="anna",
+        author_avatar_url="",
+        text=markup,
+        html=sanitize_html(markup),
+        url="",
+        created_at=now,
+        remote_updated_at=None,
+        first_seen_at=now,
+        remote_state=RemoteState.VISIBLE,
+        state=InboxState.NEW,
+        assigned_to=None,
+        answered_at=None,
+        answered_by=None,
+    )
+
+
+def _show_images_link(pane: ConversationPane, item_id: str) -> QUrl:
+    document = pane.browser.toHtml()
+    marker = f"{SHOW_IMAGES_SCHEME}:"
+    for start in [n for n in range(len(document)) if document.startswith(marker, n)]:
+        address = document[start : document.index('"', start)]
+        if address.endswith("/" + item_id):
+            return QUrl(address)
+    raise AssertionError(f"no Show images link for {item_id}")
+
+
+def _red_pixels(pane: ConversationPane) -> int:
+    shot = pane.browser.viewport().grab().toImage()
+    return sum(
+        1
+        for x in range(0, shot.width(), 2)
+        for y in range(0, shot.height(), 2)
+        # Compared as an int: rich comparison of Qt value types is avoided in a loop this long.
+        if shot.pixel(x, y) & 0xFFFFFF == 0xFF0000
+    )
+
+
+def test_remote_images_load_only_for_the_item_whose_show_images_was_clicked(
+    image_server: ImageServer, qtbot: QtBot
+) -> None:
+    red = f"{image_server.base}/red.png"
+    other = f"{image_server.base}/other.png"
+    first = _item("item-1", f'<p>Se bilden <img src="{red}" width="32" height="32"></p>')
+    second = _item("item-2", f'<p>Och denna <img src="{other}" width="32" height="32"></p>')
+    plain = _item("item-3", "<p>Ingen bild här</p>")
+    pane = ConversationPane()
+    qtbot.addWidget(pane)
+    pane.resize(700, 500)
+    pane.show()
+    try:
+        pane.show_thread(first, [first, second, plain])
+        pane.browser.viewport().repaint()  # lays the document out: images are asked for
+        qtbot.wait(200)
+        assert red in pane.browser.refused and other in pane.browser.refused
+        assert image_server.requests == []
+        assert _red_pixels(pane) == 0
+        assert "Show images" in pane.browser.toPlainText()
+        with pytest.raises(AssertionError):
+            _show_images_link(pane, plain.id)  # nothing to show: no action offered
+        # A forged action (wrong secret) does nothing.
+        pane.browser.anchorClicked.emit(QUrl(f"{SHOW_IMAGES_SCHEME}:forged/{first.id}"))
+        qtbot.wait(200)
+        assert image_server.requests == []
+
+        pane.browser.anchorClicked.emit(_show_images_link(pane, first.id))
+        qtbot.waitUntil(lambda: red in pane.browser.granted, timeout=5000)
+        pane.browser.viewport().repaint()
+        qtbot.waitUntil(lambda: _red_pixels(pane) > 0, timeout=5000)
+        qtbot.wait(200)
+        assert image_server.requests == ["/red.png"]  # not the other item's image
+        assert other not in pane.browser.granted
+        _show_images_link(pane, second.id)  # still offered for the other item
+
+        # Another item shown: what was granted for the first one is forgotten.
+        pane.show_thread(second, [second])
+        pane.browser.viewport().repaint()
+        qtbot.wait(200)
+        assert pane.browser.granted == {}
+        assert _red_pixels(pane) == 0
+        assert image_server.requests == ["/red.png"]
+    finally:
+        pane.shutdown()
+
+
+def test_only_http_images_of_an_image_type_and_size_are_accepted(
+    image_server: ImageServer,
+) -> None:
+    assert not fetch_image(f"{image_server.base}/red.png").isNull()
+    for path in ("/page.html", "/vector.svg", "/huge.png"):
+        with pytest.raises(ImageRefused):
+            fetch_image(image_server.base + path)
+    for address in ("file:///etc/passwd", "ftp://127.0.0.1/a.png", "data:image/png;base64,AA"):
+        with pytest.raises(ImageRefused):
+            fetch_image(address)
+    assert image_server.requests == ["/red.png", "/page.html", "/vector.svg", "/huge.png"]
+    assert image_sources(
+        '<img src="https://a.example/1.png"><img src="data:x"><img src="https://a.example/1.png">'
+    ) == ["https://a.example/1.png"]

@@ -112,3 +112,23 @@ def test_new_items_go_on_top_without_moving_what_the_user_sees(
     current = view.current_item()
     assert current is not None and current.id == selected.id
     qtbot.waitUntil(lambda: top_id() == top_before, timeout=5000)
+
+
+def test_account_filter_follows_account_changes(
+    store: Store, view: InboxView, qtbot: QtBot
+) -> None:
+    first = add_account(store, Network.MASTODON)
+    view.start()
+    qtbot.waitUntil(lambda: view.account_filter.count() == 2, timeout=5000)
+    view.account_filter.setCurrentIndex(view.account_filter.findData(first.id))
+    # An account added later (the Accounts view says so) appears without a restart.
+    second = add_account(store, Network.BLUESKY)
+    view.set_accounts([first, second])
+    assert [view.account_filter.itemData(i) for i in range(3)] == ["", first.id, second.id]
+    assert view.account_filter.currentData() == first.id
+    # The filtered account is removed: the list falls back to all accounts.
+    view.set_accounts([second])
+    assert [view.account_filter.itemData(i) for i in range(2)] == ["", second.id]
+    assert view.account_filter.currentData() == ""
+    assert view.current_filter().account_ids == frozenset()
+    assert view.model.inbox_filter.account_ids == frozenset()

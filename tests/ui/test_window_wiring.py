@@ -358,3 +358,17 @@ def test_a_scheduled_post_is_listed_and_cancelled_from_the_scheduled_section(
     qtbot.waitUntil(lambda: scheduled.model.rowCount() == 0, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: window.queue_label.text() == "Sending queue: 0", timeout=WAIT_MS)
     assert marker not in platform_text(sandbox, "x")
+
+
+def test_the_inbox_account_filter_follows_the_accounts_section(
+    qtbot: QtBot, window: MainWindow, accounts: dict[Network, Account]
+) -> None:
+    inbox, accounts_view = window.inbox_view, window.accounts_view
+    assert inbox is not None and accounts_view is not None
+    everyone = list(accounts.values())
+    qtbot.waitUntil(lambda: inbox.account_filter.count() == len(everyone) + 1, timeout=WAIT_MS)
+    # The Accounts section reports a change (an account removed): the filter follows at once.
+    remaining = [a for a in everyone if a.network != Network.X]
+    accounts_view.accounts_changed.emit(remaining)
+    shown = {inbox.account_filter.itemData(i) for i in range(inbox.account_filter.count())}
+    assert shown == {"", *(a.id for a in remaining)}

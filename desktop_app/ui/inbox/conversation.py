@@ -4,18 +4,21 @@ Strangers' HTML is sanitised before it is stored (store/sanitize.py); here it is
 browser that loads nothing: ``loadResource`` refuses every URL (remote images, CSS, even local
 files), so a tracking pixel never learns that someone read the comment. Links show their real
 target when hovered and open in the system browser only after the user has seen that target.
+An item's remote images are fetched only when the user presses that item's "Show images"
+(remote_images.py); style sheets and scripts never are.
 """
 
 from __future__ import annotations
 
 import html
+import secrets
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QImage, QTextDocument
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -30,6 +33,10 @@ from PySide6.QtWidgets import (
 from desktop_app.config import DEFAULT_TIMEZONE
 from desktop_app.domain.inbox import InboxItem, InboxState, RemoteState, RootPost
 from desktop_app.domain.text_rules import measure
+from desktop_app.ui.inbox.remote_images import FetchedImage, RemoteImageFetcher, image_sources
+
+SHOW_IMAGES_SCHEME = "kanal-images"
+IMAGE_RESOURCE = QTextDocument.ResourceType.ImageResource.value
 
 NETWORK_LABELS = {
     "wordpress": "WordPress",
@@ -42,6 +49,8 @@ NETWORK_LABELS = {
 
 class SafeTextBrowser(QTextBrowser):
     """A text browser that never fetches anything and never follows a link by itself.
+
+    It shows only the images the pane has fetched on the user's request (``granted``).
 
     Signals:
         resource_refused(str): a resource (image, style sheet) was asked for and not loaded.
@@ -56,11 +65,15 @@ class SafeTextBrowser(QTextBrowser):
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.refused: list[str] = []
+        self.granted: dict[str, QImage] = {}
         self.anchorClicked.connect(self.link_activated.emit)
 
     def loadResource(self, kind: int, name: QUrl | str, /) -> Any:
-        """Refuse every resource: nothing a stranger wrote may make Kanal touch the network."""
+        """Refuse every resource: nothing a stranger wrote may make Kanal touch the network.
+        Only an image already fetched because the user asked for it is shown."""
         address = name.toString() if isinstance(name, QUrl) else str(name)
+        if int(kind) == IMAGE_RESOURCE and address in self.granted:
+            return self.granted[address]
         self.refused.append(address)
         self.resource_refused.emit(address)
         return None
@@ -79,9 +92,12 @@ def render_thread(
     selected_id: str | None,
     labels: dict[str, str],
     root: RootPost | None = None,
+    show_images_links: dict[str, str] | None = None,
 ) -> str:
     """One HTML document for the thread; every stranger-supplied string is escaped or was
-    sanitised before it was stored."""
+    sanitised before it was stored. ``show_images_links`` maps an item id to the address of its
+    "Show images" action (items whose images are not shown)."""
+    show_images_links = show_images_links or {}
     parts = ["<html><body>"]
     first = items[0] if items else None
     if root is not None and first is not None:
@@ -125,6 +141,9 @@ def render_thread(
             f"{_local_time(item.created_at)}</span>{status}{flags}"
             f"<div>{item.html}</div>"
         )
+        if item.id in show_images_links:
+            address = html.escape(show_images_links[item.id], quote=True)
+            parts.append(f"<p><a href='{address}'>{html.escape(labels['show_images'])}</a></p>")
         if item.answered_at is not None:
             parts.append(
                 f"<p style='color:#2a7'>{html.escape(labels['answered_by'])} "
@@ -154,6 +173,16 @@ class ConversationPane(QWidget):
         self._open_url = open_url
         self._confirm_open = confirm_open or _ask_before_opening
         self._item: InboxItem | None = None
+        self._thread: list[InboxItem] = []
+        self._root: RootPost | None = None
+        # The "Show images" address carries a secret of this pane, so no link in content can
+        # pose as the action (the sanitiser allows only http, https and mailto links anyway).
+        self._images_token = secrets.token_hex(8)
+        self._images_asked: set[str] = set()  # ids of items whose images the user asked for
+        self._images_request = 0  # bumped when another item is shown: late images are dropped
+        self._image_errors: list[str] = []
+        self.images = RemoteImageFetcher(parent=self)
+        self.images.fetched.connect(self._image_fetched)
         self.browser = SafeTextBrowser(self)
         self.browser.highlighted.connect(self._show_target)
         self.browser.link_activated.connect(self._link_clicked)
@@ -186,6 +215,7 @@ class ConversationPane(QWidget):
             "held": self.tr("awaiting approval"),
             "personal_data": self.tr("may hold personal data"),
             "answered_by": self.tr("Answered by"),
+            "show_images": self.tr("Show images"),
         }
         self.show_thread(None, [])
 
@@ -196,18 +226,66 @@ class ConversationPane(QWidget):
     def show_thread(
         self, item: InboxItem | None, thread: list[InboxItem], root: RootPost | None = None
     ) -> None:
+        if item is None or self._item is None or item.id != self._item.id:
+            # Another item: images the user asked for stay with the one they were asked for.
+            self._images_asked.clear()
+            self._images_request += 1
+            self._image_errors.clear()
+            self.browser.granted.clear()
         self._item = item
-        self.blocked_note.setVisible(False)
+        self._thread = (thread or [item]) if item is not None else []
+        self._root = root
         self.link_target.clear()
-        if item is None:
-            self.browser.show_html(
-                f"<p style='color:#666'>{html.escape(self.tr('Select an item to read it.'))}</p>"
-            )
-        else:
-            self.browser.show_html(render_thread(thread or [item], item.id, self._labels, root))
+        self._render()
         self.reply_box.setEnabled(item is not None)
         self.send_button.setEnabled(item is not None)
         self._update_counter()
+
+    def show_images(self, item_id: str) -> int:
+        """Fetch the remote images of this item of the shown thread, in the background; the
+        pane shows them as they arrive. Returns how many were asked for."""
+        item = next((i for i in self._thread if i.id == item_id), None)
+        if item is None or item_id in self._images_asked:
+            return 0
+        self._images_asked.add(item_id)
+        sources = [url for url in image_sources(item.html) if url not in self.browser.granted]
+        self.images.fetch(self._images_request, sources)
+        self._render()
+        return len(sources)
+
+    def shutdown(self) -> None:
+        """Stop fetching images (the view calls this on close)."""
+        self.images.shutdown()
+
+    def _render(self) -> None:
+        self.blocked_note.setVisible(False)
+        if self._item is None:
+            self.browser.show_html(
+                f"<p style='color:#666'>{html.escape(self.tr('Select an item to read it.'))}</p>"
+            )
+            return
+        links = {
+            item.id: f"{SHOW_IMAGES_SCHEME}:{self._images_token}/{item.id}"
+            for item in self._thread
+            if item.id not in self._images_asked and image_sources(item.html)
+        }
+        position = self.browser.verticalScrollBar().value()
+        self.browser.show_html(
+            render_thread(self._thread, self._item.id, self._labels, self._root, links)
+        )
+        self.browser.verticalScrollBar().setValue(position)
+        if self._image_errors:
+            self._show_note()
+
+    def _image_fetched(self, fetched: FetchedImage) -> None:
+        if fetched.request != self._images_request:
+            return  # asked for an item no longer shown
+        if fetched.image is None:
+            self._image_errors.append(fetched.error)
+            self._show_note()
+            return
+        self.browser.granted[fetched.url] = fetched.image
+        self._render()
 
     def focus_reply(self) -> None:
         self.reply_box.setFocus()
@@ -237,6 +315,11 @@ class ConversationPane(QWidget):
         self.link_target.setText(url.toString() if not url.isEmpty() else "")
 
     def _link_clicked(self, url: QUrl) -> None:
+        if url.scheme() == SHOW_IMAGES_SCHEME:
+            token, _slash, item_id = url.path().partition("/")
+            if token == self._images_token:
+                self.show_images(item_id)
+            return
         if url.scheme() not in ("http", "https", "mailto"):
             return
         self._show_target(url)
@@ -244,11 +327,19 @@ class ConversationPane(QWidget):
             self._open_url(url)
 
     def _resource_refused(self, _url: str) -> None:
+        self._show_note()
+
+    def _show_note(self) -> None:
+        lines = []
         count = len(self.browser.refused)
-        self.blocked_note.setText(
-            self.tr("%n remote image(s) not loaded, to protect your privacy.", "", count)
-        )
-        self.blocked_note.setVisible(True)
+        if count:
+            lines.append(
+                self.tr("%n remote image(s) not loaded, to protect your privacy.", "", count)
+            )
+        for error in self._image_errors[-3:]:
+            lines.append(self.tr("An image could not be shown: {reason}").format(reason=error))
+        self.blocked_note.setText("\n".join(lines))
+        self.blocked_note.setVisible(bool(lines))
 
 
 def _ask_before_opening(parent: QWidget, url: QUrl) -> bool:

@@ -308,6 +308,7 @@ class InboxView(QWidget):
             timer.stop()
         if self._notifier is not None:
             self._notifier.stop()
+        self.conversation.shutdown()
         self._jobs.close()
 
     def _install_shortcuts(self) -> None:
@@ -378,19 +379,24 @@ class InboxView(QWidget):
             with store.unit_of_work(read_only=True) as uow:
                 return uow.accounts.list()
 
-        def done(accounts: list[Account]) -> None:
-            self._accounts = {a.id: a for a in accounts}
-            current = self.account_filter.currentData()
-            self.account_filter.blockSignals(True)
-            self.account_filter.clear()
-            self.account_filter.addItem(self.tr("All accounts"), "")
-            for account in accounts:
-                self.account_filter.addItem(self._account_label(account), account.id)
-            index = self.account_filter.findData(current)
-            self.account_filter.setCurrentIndex(max(0, index))
-            self.account_filter.blockSignals(False)
+        self._db.submit(self, job, self.set_accounts, self._show_error)
 
-        self._db.submit(self, job, done, self._show_error)
+    def set_accounts(self, accounts: list[Account]) -> None:
+        """Show these accounts in the account filter (at start and whenever they change);
+        the chosen account stays chosen while it exists."""
+        self._accounts = {a.id: a for a in accounts}
+        current = self.account_filter.currentData()
+        self.account_filter.blockSignals(True)
+        self.account_filter.clear()
+        self.account_filter.addItem(self.tr("All accounts"), "")
+        for account in accounts:
+            self.account_filter.addItem(self._account_label(account), account.id)
+        index = self.account_filter.findData(current)
+        self.account_filter.setCurrentIndex(max(0, index))
+        self.account_filter.blockSignals(False)
+        if index < 0 and current:
+            # The filtered account is gone: show all accounts rather than an empty list.
+            self.apply_filters()
 
     def _account_of(self, account_id: str) -> Account | None:
         return self._accounts.get(account_id)
