@@ -10,13 +10,16 @@
 # forms ("%n draft(s)"): the English text is the source itself. tests/ui/test_translations.py
 # fails until both steps are done.
 #
-# The tools come with PySide6; they are looked up on PATH, then beside `python3`
+# The tools come with PySide6; they are looked up in .venv (scripts/bootstrap.sh), on PATH,
+# then beside `python3`
 # (PYSIDE6_LUPDATE / PYSIDE6_LRELEASE override).
 set -eu
 cd "$(dirname "$0")/.."
 
 find_tool() {
-    if command -v "$1" >/dev/null 2>&1; then
+    if [ -x ".venv/bin/$1" ]; then
+        echo ".venv/bin/$1"
+    elif command -v "$1" >/dev/null 2>&1; then
         command -v "$1"
     else
         echo "$(dirname "$(python3 -c 'import sys; print(sys.executable)')")/$1"

@@ -4,7 +4,7 @@
 <context>
     <name>ComposerWidget</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/composer.py" line="+1077"/>
+        <location filename="../../desktop_app/ui/composer.py" line="+1078"/>
         <source>⚠ %n image(s) lack alt text. Describe every image; publishing will require it.</source>
         <translation>
             <numerusform>⚠ %n image lacks alt text. Describe every image; publishing will require it.</numerusform>
@@ -69,7 +69,7 @@
 <context>
     <name>HistoryView</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/history_view.py" line="+425"/>
+        <location filename="../../desktop_app/ui/history_view.py" line="+426"/>
         <source>Exported %n publication(s) to {file}.</source>
         <translation>
             <numerusform>Exported %n publication to {file}.</numerusform>
@@ -134,7 +134,7 @@
 <context>
     <name>ScheduledView</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/scheduled_view.py" line="+233"/>
+        <location filename="../../desktop_app/ui/scheduled_view.py" line="+235"/>
         <source>%n scheduled post(s)</source>
         <translation>
             <numerusform>%n scheduled post</numerusform>

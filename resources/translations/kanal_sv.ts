@@ -363,7 +363,7 @@
 <context>
     <name>ComposerWidget</name>
     <message>
-        <location filename="../../desktop_app/ui/composer.py" line="+159"/>
+        <location filename="../../desktop_app/ui/composer.py" line="+160"/>
         <location line="+328"/>
         <source>New draft</source>
         <translation>Nytt utkast</translation>
@@ -782,8 +782,13 @@
         <source>Show images</source>
         <translation>Visa bilder</translation>
     </message>
+    <message>
+        <location line="+46"/>
+        <source>Select an item to read it.</source>
+        <translation>Välj ett inlägg i listan för att läsa det.</translation>
+    </message>
     <message numerus="yes">
-        <location line="+119"/>
+        <location line="+73"/>
         <source>%n remote image(s) not loaded, to protect your privacy.</source>
         <translation>
             <numerusform>%n extern bild har inte hämtats, för att skydda din integritet.</numerusform>
@@ -1011,17 +1016,17 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+101"/>
+        <location line="+102"/>
         <source>All accounts</source>
         <translation>Alla konton</translation>
     </message>
     <message>
-        <location line="-99"/>
+        <location line="-100"/>
         <source>&amp;From</source>
         <translation>&amp;Från</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>From date</source>
         <translation>Från datum</translation>
     </message>
@@ -1548,7 +1553,7 @@
 <context>
     <name>ScheduledModel</name>
     <message>
-        <location filename="../../desktop_app/ui/scheduled_view.py" line="+62"/>
+        <location filename="../../desktop_app/ui/scheduled_view.py" line="+63"/>
         <source>When</source>
         <translation>När</translation>
     </message>
@@ -1601,7 +1606,7 @@
         <translation>Schemalagda inlägg</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>New time</source>
         <translation>Ny tid</translation>
     </message>

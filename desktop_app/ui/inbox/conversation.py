@@ -260,9 +260,9 @@ class ConversationPane(QWidget):
     def _render(self) -> None:
         self.blocked_note.setVisible(False)
         if self._item is None:
-            self.browser.show_html(
-                f"<p style='color:#666'>{html.escape(self.tr('Select an item to read it.'))}</p>"
-            )
+            # tr() outside any f-string, so lupdate finds the text.
+            prompt = self.tr("Select an item to read it.")
+            self.browser.show_html("<p style='color:#666'>" + html.escape(prompt) + "</p>")
             return
         links = {
             item.id: f"{SHOW_IMAGES_SCHEME}:{self._images_token}/{item.id}"
