@@ -36,6 +36,11 @@ from desktop_app.secrets import AccountSecrets
 PLATFORM = "Bluesky"
 POST_COLLECTION = "app.bsky.feed.post"
 PAGE_SIZE = 50
+# Threads under mentions are read for replies (see list_inbox): at most this many, this recent.
+WATCHED_THREADS = 20
+WATCHED_DAYS = 14
+THREAD_DEPTH = 10
+_NOTHING_SEEN = "1970-01-01T00:00:00+00:00"
 _TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
 _TID_EPOCH_US = 1_704_067_200_000_000  # 2024-01-01T00:00:00Z in microseconds
 _URL = re.compile(r"https?://[^\s<>\"']+")
@@ -382,8 +387,17 @@ class BlueskyConnector:
         return self._get_own(tid_for(post.idempotency_key))
 
     def list_inbox(self, cursor: str | None) -> InboxPage:
-        """Mentions, replies and quotes newest first, down to the newest one seen last time."""
+        """Mentions, replies and quotes newest first, down to the newest one seen last time.
+
+        Bluesky notifies the authors of a reply's parent and thread root only, so a citizen
+        answering a citizen under a post that mentioned the account notifies nobody here. A pass
+        therefore ends by reading the threads under the most recent mentions
+        (``app.bsky.feed.getPostThread``), one per call, for replies newer than those seen.
+        """
         state = decode_cursor(cursor)
+        watched = _watched(state)
+        if state.get("threads"):
+            return self._thread_page(state, watched)
         seen = parse_time(state.get("seen"))
         top = parse_time(state.get("top"))
         params: dict[str, Any] = {"limit": PAGE_SIZE}
@@ -401,6 +415,9 @@ class BlueskyConnector:
             top = indexed if top is None or indexed > top else top
             if note.get("reason") in ("mention", "reply", "quote"):
                 items.append(self._item(note))
+            if note.get("reason") == "mention" and note.get("uri"):
+                watched.setdefault(str(note["uri"]), [indexed.isoformat(), _NOTHING_SEEN])
+        watched = _recent_threads(watched)
         next_page = body.get("cursor")
         has_more = bool(notes) and bool(next_page) and not reached_seen
         if has_more:
@@ -408,12 +425,48 @@ class BlueskyConnector:
                 "seen": seen.isoformat() if seen else None,
                 "top": top.isoformat() if top else None,
                 "page": next_page,
+                "watch": watched,
             }
         else:
             # With nothing seen yet, later syncs still read everything that arrives from now on.
             newest = top or seen or datetime(1970, 1, 1, tzinfo=UTC)
-            new_state = {"seen": newest.isoformat()}
+            new_state = {"seen": newest.isoformat(), "watch": watched}
+            if watched:
+                new_state["threads"] = list(watched)
+                has_more = True
         return InboxPage(tuple(items), encode_cursor(new_state), has_more)
+
+    def _thread_page(self, state: dict[str, Any], watched: dict[str, list[str]]) -> InboxPage:
+        """Replies by others under one watched mention, newer than the newest seen there."""
+        queue = [str(uri) for uri in state.get("threads") or []]
+        uri = queue.pop(0)
+        items: list[RemoteItem] = []
+        if uri in watched:
+            try:
+                body = self._call(
+                    "GET",
+                    "app.bsky.feed.getPostThread",
+                    params={"uri": uri, "depth": THREAD_DEPTH, "parentHeight": 0},
+                )
+            except Rejected:
+                body = None  # the mention was deleted (NotFound): stop watching its thread
+                del watched[uri]
+            if body is not None:
+                newest = require_time(watched[uri][1])
+                me = self._my_did()
+                for post in _thread_posts(obj(body.get("thread")), uri):
+                    indexed = require_time(post.get("indexedAt"))
+                    if indexed <= require_time(watched[uri][1]):
+                        continue
+                    newest = max(newest, indexed)
+                    if str(obj(post.get("author")).get("did", "")) != me:
+                        items.append(self._item({**post, "reason": "reply"}))
+                watched[uri][1] = newest.isoformat()
+        new_state = {k: v for k, v in state.items() if k != "threads"}
+        new_state["watch"] = watched
+        if queue:
+            new_state["threads"] = queue
+        return InboxPage(tuple(items), encode_cursor(new_state), bool(queue))
 
     @staticmethod
     def _item(note: dict[str, Any]) -> RemoteItem:
@@ -475,3 +528,36 @@ class BlueskyConnector:
 
     def close(self) -> None:
         self._http.close()
+
+
+def _watched(state: dict[str, Any]) -> dict[str, list[str]]:
+    """{mention uri: [mentioned at, newest reply seen at]} from the cursor, oldest first."""
+    raw = state.get("watch")
+    watched: dict[str, list[str]] = {}
+    for uri, times in raw.items() if isinstance(raw, dict) else ():
+        if isinstance(times, list) and len(times) == 2 and all(parse_time(t) for t in times):
+            watched[str(uri)] = [str(times[0]), str(times[1])]
+    return watched
+
+
+def _recent_threads(watched: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The most recent mentions only, so a pass costs a bounded number of calls."""
+    horizon = datetime.now(UTC) - timedelta(days=WATCHED_DAYS)
+    recent = sorted(
+        ((uri, times) for uri, times in watched.items() if require_time(times[0]) >= horizon),
+        key=lambda entry: entry[1][0],
+    )
+    return dict(recent[-WATCHED_THREADS:])
+
+
+def _thread_posts(node: dict[str, Any], root_uri: str) -> list[dict[str, Any]]:
+    """Every post below ``root_uri`` in a getPostThread answer (not-found or blocked: skipped)."""
+    found: list[dict[str, Any]] = []
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        post = obj(current.get("post"))
+        if post.get("uri") and str(post["uri"]) != root_uri:
+            found.append(post)
+        pending.extend(r for r in current.get("replies") or [] if isinstance(r, dict))
+    return found

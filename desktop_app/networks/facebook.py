@@ -55,6 +55,7 @@ _RATE_LIMIT_CODES = frozenset({4, 17, 32, 341, 613, *range(80001, 80015)})
 _AUTH_CODES = frozenset({102, 190, 10, *range(200, 300)})
 _TRANSIENT_CODES = frozenset({1, 2})
 _COMMENT_FIELDS = "id,message,created_time,from,parent,permalink_url,is_hidden"
+_VISITOR_POST_FIELDS = "id,message,created_time,updated_time,from,permalink_url,is_hidden"
 
 
 def split_graph_url(base_url: str) -> tuple[str, str]:
@@ -410,13 +411,17 @@ class FacebookConnector:
         return None
 
     def list_inbox(self, cursor: str | None) -> InboxPage:
-        """Comments under the page's recent posts, one page of one post's comments per call.
+        """Comments under the page's recent posts, then visitors' posts on the page.
 
-        Each post's comments are read in chronological order and resumed from the ``after``
-        cursor kept per post: Graph cursors point at an item, so new comments arrive after it.
-        A pass walks the recent posts once; the last page is the one without ``paging.next``.
+        A pass first walks the recent posts, one page of one post's comments per call: each
+        post's comments are read in chronological order and resumed from the ``after`` cursor
+        kept per post (Graph cursors point at an item, so new comments arrive after it). Then it
+        reads the posts visitors wrote on the page (``/{page-id}/visitor_posts``, newest first)
+        since the newest one seen before. The last page of a pass is the one without ``next``.
         """
         state = decode_cursor(cursor)
+        if state.get("stage") == "visitors":
+            return self._visitor_page(state)
         page = self._page_id()
         afters: dict[str, str] = dict(state.get("after") or {})
         queue: list[str] = list(state.get("queue") or [])
@@ -431,7 +436,7 @@ class FacebookConnector:
             ]
             afters = {k: v for k, v in afters.items() if k in queue}
         if not queue:
-            return InboxPage((), encode_cursor({"after": afters, "queue": []}), False)
+            return self._visitor_page({**state, "after": afters, "queue": []})
         post_id = queue[0]
         params: dict[str, Any] = {
             "fields": _COMMENT_FIELDS,
@@ -452,7 +457,88 @@ class FacebookConnector:
         items = tuple(
             self._item(c, post_id) for c in data if str((c.get("from") or {}).get("id", "")) != page
         )
-        return InboxPage(items, encode_cursor({"after": afters, "queue": queue}), bool(queue))
+        next_state = {**state, "after": afters, "queue": queue}
+        if not queue:
+            next_state["stage"] = "visitors"
+        # Visitors' posts come after the comments, so a pass always has a next page here.
+        return InboxPage(items, encode_cursor(next_state), True)
+
+    def _visitor_page(self, state: dict[str, Any]) -> InboxPage:
+        """One page of visitors' posts on the page, newer than the newest seen in earlier passes.
+
+        ``since`` is the creation second of the newest visitor post seen; ``seen`` its ids (Graph
+        compares ``since`` inclusively, at whole seconds). While a walk pages back through older
+        posts it keeps the Graph ``after`` cursor and the newest second it met (``top``).
+        """
+        page = self._page_id()
+        walk = obj(state.get("visitors"))
+        since = walk.get("since")
+        seen = [str(i) for i in walk.get("seen") or []]
+        top = walk.get("top", since)
+        top_ids = [str(i) for i in walk.get("top_ids", seen)]
+        params: dict[str, Any] = {"fields": _VISITOR_POST_FIELDS, "limit": 100}
+        if isinstance(since, int):
+            params["since"] = since
+        if walk.get("after"):
+            params["after"] = str(walk["after"])
+        try:
+            body = self._page_call("GET", f"{page}/visitor_posts", params=params)
+        except Rejected:
+            if "after" not in params:
+                raise
+            # The post the cursor pointed at is gone: walk again from the newest (upserts make
+            # the items already read harmless).
+            del params["after"]
+            body = self._page_call("GET", f"{page}/visitor_posts", params=params)
+        data = [p for p in body.get("data", []) if isinstance(p, dict) and p.get("id")]
+        items = []
+        for post in data:
+            post_id = str(post["id"])
+            created = require_time(post.get("created_time"))
+            second = int(created.timestamp())
+            if not isinstance(top, int) or second > top:
+                top, top_ids = second, [post_id]
+            elif second == top and post_id not in top_ids:
+                top_ids.append(post_id)
+            if post_id not in seen:
+                items.append(self._visitor_item(post))
+        paging = obj(body.get("paging"))
+        after = obj(paging.get("cursors")).get("after")
+        next_state = dict(state)
+        if data and paging.get("next") and after:
+            next_state["visitors"] = {
+                "since": since,
+                "seen": seen,
+                "after": str(after),
+                "top": top,
+                "top_ids": top_ids,
+            }
+            return InboxPage(tuple(items), encode_cursor(next_state), True)
+        next_state["visitors"] = {"since": top, "seen": top_ids}
+        next_state.pop("stage", None)
+        return InboxPage(tuple(items), encode_cursor(next_state), False)
+
+    @staticmethod
+    def _visitor_item(post: dict[str, Any]) -> RemoteItem:
+        """A visitor's post on the page: a mention of the page, not under any post of its own."""
+        author = obj(post.get("from"))
+        message = str(post.get("message", ""))
+        escaped = message.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return RemoteItem(
+            remote_id=str(post["id"]),
+            kind=ItemKind.MENTION,
+            author_name=str(author.get("name", "")),
+            author_handle=str(author.get("id", "")),
+            author_avatar_url="",
+            text=message,
+            html=escaped.replace("\n", "<br>"),
+            created_at=require_time(post.get("created_time")),
+            updated_at=parse_time(post.get("updated_time")),
+            parent_remote_id=None,
+            root_post_remote_id=None,
+            url=str(post.get("permalink_url", "")),
+            status=RemoteStatus.HIDDEN if post.get("is_hidden") else RemoteStatus.VISIBLE,
+        )
 
     @staticmethod
     def _item(comment: dict[str, Any], post_id: str) -> RemoteItem:

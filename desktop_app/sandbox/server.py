@@ -9,10 +9,12 @@ README next to this file.
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import json
 import socket
 import struct
+import sys
 import threading
 import traceback
 from dataclasses import dataclass
@@ -83,6 +85,17 @@ class _HttpServer(ThreadingHTTPServer):
         self.sandbox = sandbox
         super().__init__(address, _Handler)
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Stay quiet about connections that ended abruptly; report anything else.
+
+        A ``reset`` fault closes the connection under the handler, and clients (timeouts,
+        retries) reset theirs: that is the emulated outside world working, not a server error.
+        """
+        error = sys.exc_info()[1]
+        if _connection_ended(error):
+            return
+        super().handle_error(request, client_address)
+
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -92,6 +105,13 @@ class _Handler(BaseHTTPRequestHandler):
     def setup(self) -> None:
         super().setup()
         self.server.sandbox._track(self.connection, True)
+
+    def handle_one_request(self) -> None:
+        # A reset fault has closed the streams: there is no next request to read.
+        if self.rfile.closed:
+            self.close_connection = True
+            return
+        super().handle_one_request()
 
     def finish(self) -> None:
         with contextlib.suppress(OSError):
@@ -298,8 +318,13 @@ class SandboxServer:
         text: str = "",
         post_id: str | None = None,
         in_reply_to: str | None = None,
+        status: str | None = None,
     ) -> dict[str, Any]:
-        """A citizen's comment, mention or reply, then visible through the platform's own API."""
+        """A citizen's comment, mention or reply, then visible through the platform's own API.
+
+        ``status`` (WordPress comments and replies only): "approved" (default), "hold" (awaiting
+        approval) or "spam".
+        """
         if kind not in KINDS:
             raise StageError(f"kind must be one of {', '.join(KINDS)}")
         if not text:
@@ -310,9 +335,22 @@ class SandboxServer:
                 raise StageError(f"unknown platform {platform!r}")
             if kind not in target.supported_kinds():
                 raise StageError(f"{platform} has no {kind}s")
-            item = target.stage_public(
-                kind, account, author or "Anonym medborgare", text, post_id, in_reply_to
-            )
+            if status is None:
+                item = target.stage_public(
+                    kind, account, author or "Anonym medborgare", text, post_id, in_reply_to
+                )
+            elif isinstance(target, WordPress) and kind in ("comment", "reply"):
+                item = target.stage_public(
+                    kind,
+                    account,
+                    author or "Anonym medborgare",
+                    text,
+                    post_id,
+                    in_reply_to,
+                    status=status,
+                )
+            else:
+                raise StageError("status applies to WordPress comments and replies only")
         return {"platform": platform, "kind": kind, **item}
 
     def set_faults(self, specs: list[str]) -> None:
@@ -445,6 +483,7 @@ class SandboxServer:
                     text=str(payload.get("text") or ""),
                     post_id=_opt_str(payload.get("post_id")),
                     in_reply_to=_opt_str(payload.get("in_reply_to")),
+                    status=_opt_str(payload.get("status")),
                 )
                 return json_response(201, item)
             if route == "reset" and method == "POST":
@@ -468,6 +507,15 @@ class SandboxServer:
         except (StageError, ValueError, TypeError) as error:
             return json_response(400, {"error": str(error)})
         return json_response(404, {"error": f"no control endpoint {method} /_sandbox/{route}"})
+
+
+def _connection_ended(error: BaseException | None) -> bool:
+    """True for the errors of a connection reset, aborted or already closed."""
+    if isinstance(error, (ConnectionError, TimeoutError)):
+        return True
+    if isinstance(error, OSError) and error.errno in (errno.EBADF, errno.ENOTCONN, errno.EPIPE):
+        return True
+    return isinstance(error, ValueError) and "closed file" in str(error)
 
 
 def _opt_str(value: object) -> str | None:

@@ -253,3 +253,61 @@ def test_commit_drop_then_find_post_by_own_record_key(
     assert found is not None and found.remote_id.endswith(tid_for(post.idempotency_key))
     # Publishing again after all is harmless: the record key is taken, the same post comes back.
     assert bsky.publish(post).remote_id == found.remote_id
+
+
+def inbox_pass(bsky: BlueskyConnector, cursor: str | None) -> tuple[list[Any], str | None]:
+    """Every page of one sync pass."""
+    items: list[Any] = []
+    for _ in range(100):
+        page = bsky.list_inbox(cursor)
+        items.extend(page.items)
+        cursor = page.cursor
+        if not page.has_more:
+            return items, cursor
+    raise AssertionError("the pass did not end")
+
+
+def test_replies_under_a_citizens_mention_reach_the_inbox_once(
+    bsky: BlueskyConnector, sandbox: SandboxServer
+) -> None:
+    bsky.verify()
+    _, cursor = inbox_pass(bsky, None)
+    mention = sandbox.stage_public(
+        platform="bluesky", kind="mention", author="Cia Lund", text="Varför är biblioteket stängt?"
+    )
+    items, cursor = inbox_pass(bsky, cursor)
+    assert [i.remote_id for i in items] == [mention["id"]]
+
+    # Citizens answer the mention and each other: Bluesky notifies only their own authors ...
+    first = sandbox.stage_public(
+        platform="bluesky",
+        kind="reply",
+        author="Dan Berg",
+        text="Personalbrist, tror jag.",
+        in_reply_to=mention["id"],
+    )
+    second = sandbox.stage_public(
+        platform="bluesky",
+        kind="reply",
+        author="Eva Sten",
+        text="Nej, det är renovering.",
+        in_reply_to=first["id"],
+    )
+    items, cursor = inbox_pass(bsky, cursor)
+    by_id = {i.remote_id: i for i in items}
+    assert sorted(by_id) == sorted([first["id"], second["id"]])
+    assert by_id[first["id"]].kind is ItemKind.REPLY
+    assert by_id[first["id"]].parent_remote_id == mention["id"]
+    assert by_id[second["id"]].parent_remote_id == first["id"]
+    assert by_id[second["id"]].root_post_remote_id == mention["id"]
+    assert by_id[second["id"]].author_name == "Eva Sten"
+
+    # ... the account's own answer in that thread is not an inbox item, and nothing comes twice.
+    bsky.reply(by_id[second["id"]], "Biblioteket öppnar igen på måndag.", str(uuid4()))
+    third = sandbox.stage_public(
+        platform="bluesky", kind="reply", author="Dan Berg", text="Tack!", in_reply_to=second["id"]
+    )
+    items, cursor = inbox_pass(bsky, cursor)
+    assert [i.remote_id for i in items] == [third["id"]]
+    items, _ = inbox_pass(bsky, cursor)
+    assert items == []

@@ -440,3 +440,81 @@ def test_facebook_login_denied_is_cancelled(sandbox: SandboxServer) -> None:
             open_browser=ConsentBrowser("deny"),
             timeout=20,
         ).run()
+
+
+def test_visitor_posts_on_the_page_are_mentions_read_once_across_pages(
+    fb: FacebookConnector, sandbox: SandboxServer
+) -> None:
+    fb.verify()
+    _, cursor = all_inbox(fb)  # catch up with the seeded world
+    staged = [
+        sandbox.stage_public(
+            platform="facebook",
+            kind="mention",
+            account=None,
+            author=f"Besökare {n}",
+            text=f"Inlägg {n} på sidan: när öppnar biblioteket?",
+        )
+        for n in range(130)  # more than one Graph page of 100
+    ]
+    items, cursor = all_inbox(fb, cursor)
+    mentions = [i for i in items if i.kind is ItemKind.MENTION]
+    assert sorted(i.remote_id for i in mentions) == sorted(s["id"] for s in staged)
+    first = next(i for i in mentions if i.remote_id == staged[0]["id"])
+    assert first.author_name == "Besökare 0" and first.author_handle == staged[0]["author_id"]
+    assert first.text == staged[0]["text"] and first.parent_remote_id is None
+    assert first.url.startswith("https://www.facebook.com/")
+
+    # The next pass brings only what is new: one more visitor post and a comment on a visitor's
+    # post (visitors' posts are in the page's feed, so their comments are followed too).
+    later = sandbox.stage_public(
+        platform="facebook", kind="mention", account=None, author="Dora", text="Hej igen!"
+    )
+    answer = sandbox.stage_public(
+        platform="facebook",
+        kind="comment",
+        account=None,
+        author="Erik",
+        text="Samma undran",
+        post_id=staged[-1]["id"],
+    )
+    newer, cursor = all_inbox(fb, cursor)
+    by_id = {i.remote_id: i for i in newer}
+    assert by_id[later["id"]].kind is ItemKind.MENTION
+    assert by_id[answer["id"]].kind is ItemKind.COMMENT
+    assert by_id[answer["id"]].root_post_remote_id == staged[-1]["id"]
+    assert not {i.remote_id for i in newer} & {s["id"] for s in staged}
+    again, _ = all_inbox(fb, cursor)
+    assert not [i for i in again if i.kind is ItemKind.MENTION]
+
+
+def test_a_visitor_walk_resumes_from_its_cursor_after_a_failed_page(
+    fb: FacebookConnector, sandbox: SandboxServer
+) -> None:
+    fb.verify()
+    _, cursor = all_inbox(fb)
+    staged = {
+        sandbox.stage_public(
+            platform="facebook", kind="mention", account=None, author="V", text=f"Fråga {n}"
+        )["id"]
+        for n in range(150)
+    }
+    got: list[Any] = []
+    failed = 0
+    for _ in range(100):
+        try:
+            page = fb.list_inbox(cursor)
+        except TemporaryFailure:
+            failed += 1
+            sandbox.set_faults([])
+            continue
+        got.extend(page.items)
+        cursor = page.cursor
+        if page.items and any(i.kind is ItemKind.MENTION for i in page.items):
+            # After the first page of visitors' posts, the next one fails once.
+            sandbox.set_faults(["GET /v*/*/visitor_posts:status=500"] if not failed else [])
+        if not page.has_more:
+            break
+    assert failed == 1
+    mention_ids = [i.remote_id for i in got if i.kind is ItemKind.MENTION]
+    assert sorted(mention_ids) == sorted(staged)

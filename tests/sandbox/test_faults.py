@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import socket
+import struct
 import threading
 import time
 from typing import Any
@@ -11,7 +13,7 @@ import pytest
 import requests
 
 from desktop_app.sandbox.faults import FaultPlan, parse_fault
-from desktop_app.sandbox.server import SandboxServer
+from desktop_app.sandbox.server import SandboxServer, _connection_ended
 
 
 def x_auth(sb: SandboxServer) -> dict[str, str]:
@@ -150,6 +152,44 @@ def test_reset_closes_the_connection_without_doing_the_work(
             f"{sb.base_url}/x/2/tweets", json={"text": "Borta"}, headers=x_auth(sb), timeout=5
         )
     assert x_posts(sb) == before
+
+
+def test_reset_and_clients_that_reset_leave_no_traceback_on_stderr(
+    sb: SandboxServer, http: requests.Session, capfd: pytest.CaptureFixture[str]
+) -> None:
+    sb.set_faults(["POST /2/tweets:reset"])
+    host, port = sb.base_url.removeprefix("http://").rsplit(":", 1)
+    for n in range(5):
+        with pytest.raises(requests.ConnectionError):
+            http.post(
+                f"{sb.base_url}/x/2/tweets",
+                json={"text": f"Borta {n}"},
+                headers=x_auth(sb),
+                timeout=5,
+            )
+        # A client that gives up half-way through a request and resets its connection.
+        raw = socket.create_connection((host, int(port)), timeout=5)
+        raw.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        raw.sendall(b"GET /x/2/users/me HTTP/1.1\r\nHost: x\r\n")
+        raw.close()
+    # The server still answers, on a new and on a kept-alive connection.
+    for _ in range(2):
+        # (no name kept: a response holds its connection open until it is collected)
+        assert http.get(f"{sb.base_url}/x/2/users/me", headers=x_auth(sb), timeout=5).ok
+    http.close()
+    deadline = time.monotonic() + 5
+    while sb._connections and time.monotonic() < deadline:  # let the handlers finish
+        time.sleep(0.02)
+    time.sleep(0.1)
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "Exception occurred" not in err, err
+
+
+def test_only_ended_connections_are_kept_quiet() -> None:
+    assert _connection_ended(ConnectionResetError(104, "Connection reset by peer"))
+    assert _connection_ended(ValueError("I/O operation on closed file."))
+    assert not _connection_ended(ValueError("invalid literal for int()"))
+    assert not _connection_ended(RuntimeError("a sandbox bug"))
 
 
 def test_commit_drop_does_the_work_then_closes(sb: SandboxServer, http: requests.Session) -> None:

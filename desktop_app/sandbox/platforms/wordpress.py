@@ -43,6 +43,8 @@ COMMENT_STATUS_OUT = {
     "spam": "spam",
     "trash": "trash",
 }
+# The statuses a trainer or a test may give a staged comment (as GET /_sandbox/state shows them).
+STAGE_COMMENT_STATUSES = ("approved", "hold", "spam")
 ALLOWED_COMMENT_TAGS = {
     "a": {"href", "title"},
     "abbr": {"title"},
@@ -1262,7 +1264,11 @@ class WordPress(Platform):
         post_id: str | None,
         in_reply_to: str | None,
         at: float | None = None,
+        status: str = "approved",
     ) -> dict[str, Any]:
+        """``status``: "approved" (a trainer's default), "hold" (awaiting approval) or "spam"."""
+        if status not in STAGE_COMMENT_STATUSES:
+            raise StageError(f"status must be one of {', '.join(STAGE_COMMENT_STATUSES)}")
         parent = 0
         if kind == "reply":
             if (
@@ -1280,10 +1286,11 @@ class WordPress(Platform):
             target_post = int(chosen)
         email = sanitize_title(author).replace("-", ".") + "@example.se"
         comment = self._insert_comment(
-            target_post, parent, author, kses_comment(text), email=email, at=at
+            target_post, parent, author, kses_comment(text), status=status, email=email, at=at
         )
         return {
             "id": str(comment["id"]),
+            "status": comment["status"],
             "account": "redaktion",
             "author": author,
             "text": comment["content"],
