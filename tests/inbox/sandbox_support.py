@@ -15,18 +15,18 @@ from desktop_app.store.inbox import inbox_repository
 from tests.engine.support import connector_factory
 from tests.inbox.conftest import T0
 
-# Where each platform's citizens write to the account. WordPress has comments only; a visitor's
-# post on the Facebook Page ("mention") is not read by the Facebook connector yet.
+# Where each platform's citizens write to the account. WordPress has comments only; on
+# Facebook a "mention" is a visitor's post on the Page.
 KINDS = {
     "wordpress": ("comment",),
-    "facebook": ("comment",),
+    "facebook": ("comment", "mention"),
     "x": ("comment", "mention"),
     "mastodon": ("comment", "mention"),
     "bluesky": ("comment", "mention"),
 }
 # Platforms where a reply to a citizen's comment reaches the account's inbox through the
-# connector (Bluesky notifies only about replies to the account's own posts).
-REPLY_PLATFORMS = frozenset({"facebook", "x", "mastodon"})
+# connector (all but WordPress, where a reply is just another comment).
+REPLY_PLATFORMS = frozenset({"facebook", "x", "mastodon", "bluesky"})
 
 _TEXTS = itertools.cycle(
     [
