@@ -37,6 +37,10 @@ log = logging.getLogger("desktop_app.practice")
 PRACTICE_SEED = 1  # the same demo world (and account ids on the platforms) at every start
 # Citizens' comments, mentions and replies per simulated minute: a trickle to practise on.
 PUBLIC_RATE = 0.5
+# What citizens wrote before practice began: an inbox to work on from the first minute, with a
+# few items past the 24-hour answer time.
+BACKLOG_ITEMS = 30
+BACKLOG_HOURS = 36.0
 
 
 class PracticeKeyring(KeyringBackend):
@@ -149,6 +153,7 @@ class PracticeMode:
 
     def start(self) -> PracticeMode:
         self.sandbox.start()
+        self.sandbox.stage_backlog(BACKLOG_ITEMS, BACKLOG_HOURS)
         return self
 
     def stop(self) -> None:

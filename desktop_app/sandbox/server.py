@@ -368,6 +368,22 @@ class SandboxServer:
             self._build_world()
             self._public.restart_clock()
 
+    def stage_backlog(self, count: int, hours: float) -> int:
+        """Stage ``count`` citizens' items spread evenly over the last ``hours`` (deterministic).
+
+        Practice mode opens with an inbox to work on, some of it older than a day, without
+        moving the clock (which would expire the demo tokens). Returns how many were staged.
+        """
+        staged = 0
+        with self._lock:
+            now = self.clock.now()
+            span = hours * 3600.0
+            for index in range(count):
+                at = now - span + span * (index + 1) / (count + 1)
+                if self._public.stage_one(at) is not None:
+                    staged += 1
+        return staged
+
     def advance(self, minutes: float = 0.0, seconds: float = 0.0, hours: float = 0.0) -> None:
         """Move simulated time forward; the simulated public catches up on what it would say."""
         total = seconds + 60.0 * minutes + 3600.0 * hours

@@ -40,6 +40,8 @@ if TYPE_CHECKING:
     from desktop_app.ui.inbox.view import InboxView
     from desktop_app.ui.scheduled_view import ScheduledView
 
+# Fits a 1366x768 laptop screen with the taskbar; the inbox needs the width.
+DEFAULT_WINDOW_SIZE = (1280, 720)
 WINDOW_STATE_FILE = "window.json"
 RESCUE_FOLDER = "unsaved"  # drafts that could not be saved when the window closed
 SECTION_INBOX = 0
@@ -421,7 +423,7 @@ class MainWindow(QMainWindow):
         try:
             state = json.loads(self._state_path().read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            self.resize(1100, 720)
+            self.resize(*DEFAULT_WINDOW_SIZE)
             return
         geometry = state.get("geometry") if isinstance(state, dict) else None
         restored = False
@@ -432,7 +434,7 @@ class MainWindow(QMainWindow):
             except ValueError:
                 restored = False
         if not restored:
-            self.resize(1100, 720)
+            self.resize(*DEFAULT_WINDOW_SIZE)
         section = state.get("section") if isinstance(state, dict) else None
         if isinstance(section, int) and 0 <= section < self.stack.count():
             self.sidebar.setCurrentRow(section)

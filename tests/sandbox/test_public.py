@@ -134,3 +134,22 @@ def test_the_public_speaks_in_real_time_too(http: requests.Session) -> None:
         assert mentions["meta"]["result_count"] >= 1
     finally:
         server.stop()
+
+
+def test_a_backlog_adds_the_same_citizens_each_time_without_moving_the_clock() -> None:
+    def backlog() -> tuple[list[str], int, float, float]:
+        server = SandboxServer(port=0, seed=5)
+        server.start()
+        try:
+            before = len(public_texts(server.state()))
+            clock_before = server.clock.now()
+            staged = server.stage_backlog(20, hours=30)
+            return public_texts(server.state()), staged + before, clock_before, server.clock.now()
+        finally:
+            server.stop()
+
+    first_texts, first_total, clock_before, clock_after = backlog()
+    second_texts, _, _, _ = backlog()
+    assert len(first_texts) == first_total
+    assert first_texts == second_texts
+    assert clock_after - clock_before < 5  # the clock was not advanced by 30 hours

@@ -138,10 +138,14 @@ def test_each_start_reuses_the_practice_accounts(qtbot: QtBot, practice_config: 
     before = {a.id: a for a in stored_accounts(practice_config)}
     assert len(before) == 7
 
-    with PracticeMode(public_rate=0.0) as second:
-        window = start_window(qtbot, practice_config, second)
-        window.shutdown()
-        second_url = second.sandbox.base_url
+    # Hold the first run's port, so the second run surely gets another address.
+    with socket.socket() as holder:
+        holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        holder.bind(("127.0.0.1", first_port or 0))
+        with PracticeMode(public_rate=0.0) as second:
+            window = start_window(qtbot, practice_config, second)
+            window.shutdown()
+            second_url = second.sandbox.base_url
     assert urlsplit(second_url).port != first_port
     after = {a.id: a for a in stored_accounts(practice_config)}
     assert set(after) == set(before)  # reused, not duplicated

@@ -137,7 +137,7 @@ def render_thread(
         parts.append(
             f"<table width='100%' cellpadding='6' bgcolor='{background}'><tr><td>"
             f"<b>{html.escape(item.author_name)}</b> "
-            f"<span style='color:#666'>@{html.escape(item.author_handle)} · "
+            f"<span style='color:#666'>@{html.escape(item.author_handle.lstrip('@'))} · "
             f"{_local_time(item.created_at)}</span>{status}{flags}"
             f"<div>{item.html}</div>"
         )

@@ -164,8 +164,12 @@ class InboxView(QWidget):
         self.sync_button = QPushButton(self.tr("Sync now"), self)
         self.sync_button.clicked.connect(self.sync_requested.emit)
 
+        # Search and Sync on a row of their own, so the search field stays usable however many
+        # filters a narrow window has to fit.
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.sync_button)
         filters = QHBoxLayout()
-        filters.addWidget(self.search, 3)
         filters.addWidget(self.saved_view)
         filters.addWidget(self.network_filter)
         filters.addWidget(self.account_filter)
@@ -175,7 +179,7 @@ class InboxView(QWidget):
         filters.addWidget(self.date_from)
         filters.addWidget(QLabel("–", self))
         filters.addWidget(self.date_to)
-        filters.addWidget(self.sync_button)
+        filters.addStretch(1)
 
         # -- response times, one chip per account --
         # A scrolling strip, so many accounts never force the window wider than the screen.
@@ -251,6 +255,7 @@ class InboxView(QWidget):
         splitter.setStretchFactor(1, 3)
         self.status = QLabel(self)
         layout = QVBoxLayout(self)
+        layout.addLayout(search_row)
         layout.addLayout(filters)
         layout.addLayout(stats_row)
         layout.addWidget(splitter, 1)
