@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.accounts import Account
 from desktop_app.domain.drafts import Attachment, Draft, DraftState
 from desktop_app.domain.networks import Network
-from desktop_app.domain.publications import PublishBlocked
+from desktop_app.domain.publications import Publication, PublishBlocked
 from desktop_app.ui import draft_jobs
 from desktop_app.ui.db_worker import DatabaseWorker
 from desktop_app.ui.draft_jobs import DraftRef, DraftSnapshot
@@ -669,6 +669,7 @@ class ComposerWidget(QWidget):
             self._show_message(self.tr("That draft no longer exists."))
             return
         self.save_now()  # anything typed while the draft was being read goes to the old one
+        self._publish_status.hide()  # it spoke of the previous draft
         self._loading = True
         try:
             self._clear_fields()
@@ -704,7 +705,30 @@ class ComposerWidget(QWidget):
         self._save_status.setText(self.tr("Saved"))
         self._update_for_targets()
         self._update_alt_warning()
+        self._show_refusals_of(draft.id)
         self.loaded.emit(draft.id)
+
+    def _show_refusals_of(self, draft_id: str) -> None:
+        """Show why a platform refused this draft earlier, so the text can be fixed and resent."""
+        ref = self._ref
+
+        def show(refused: list[Publication]) -> None:
+            if ref is not self._ref or not refused:
+                return
+            lines = [self.tr("Not published everywhere. The platform said:")]
+            lines.extend(
+                f"• {self._account_name(p.account_id)}: {p.failure_reason or p.state.value}"
+                for p in refused
+            )
+            lines.append(self.tr("Fix the text and press Publish: only these accounts get it."))
+            self._show_publish_status("\n".join(lines), PUBLISH_PROBLEM_STYLE)
+
+        self._worker.submit(
+            self,
+            lambda store: draft_jobs.refused_publications(store, draft_id),
+            show,
+            lambda _error: None,  # only a hint; the Sent view shows the same from the history
+        )
 
     def _on_load_failed(self, error: Exception) -> None:
         self._show_message(self.tr("Could not open the draft: {reason}").format(reason=str(error)))

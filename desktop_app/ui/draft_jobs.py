@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from desktop_app.domain.accounts import Account
 from desktop_app.domain.drafts import Attachment, Draft, DraftState
 from desktop_app.domain.networks import Network
+from desktop_app.domain.publications import Publication, PublicationState
 from desktop_app.ui.targets import NETWORK_TARGET_PREFIX
 
 if TYPE_CHECKING:
@@ -154,3 +155,17 @@ def os_user() -> str | None:
         return getpass.getuser() or None
     except (OSError, KeyError):  # no login name in this environment
         return None
+
+
+def refused_publications(store: Store, draft_id: str) -> list[Publication]:
+    """Each account's latest attempt of this draft, where that attempt failed.
+
+    The composer shows their reasons next to the draft; pressing Publish again sends only to
+    these accounts, since the outbox skips the ones that already have the post.
+    """
+    with store.unit_of_work(read_only=True) as uow:
+        publications = uow.publications.list_for_draft(draft_id)
+    latest: dict[str, Publication] = {}
+    for publication in publications:  # oldest first, so the newest attempt wins
+        latest[publication.account_id] = publication
+    return [p for p in latest.values() if p.state is PublicationState.FAILED]

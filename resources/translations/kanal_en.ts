@@ -4,7 +4,7 @@
 <context>
     <name>ComposerWidget</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/composer.py" line="+1078"/>
+        <location filename="../../desktop_app/ui/composer.py" line="+1102"/>
         <source>⚠ %n image(s) lack alt text. Describe every image; publishing will require it.</source>
         <translation>
             <numerusform>⚠ %n image lacks alt text. Describe every image; publishing will require it.</numerusform>
@@ -123,7 +123,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/main_window.py" line="+361"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="+363"/>
         <source>Sending queue: %n</source>
         <translation>
             <numerusform>Sending queue: %n</numerusform>

@@ -521,13 +521,13 @@
     </message>
     <message>
         <location line="+7"/>
-        <location line="+60"/>
-        <location line="+268"/>
+        <location line="+61"/>
+        <location line="+291"/>
         <source>Draft</source>
         <translation>Utkast</translation>
     </message>
     <message>
-        <location line="-325"/>
+        <location line="-349"/>
         <source>Saved {time}</source>
         <translation>Sparat {time}</translation>
     </message>
@@ -547,12 +547,22 @@
         <translation>Utkastet finns inte längre.</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+36"/>
         <source>Saved</source>
         <translation>Sparat</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+13"/>
+        <source>Not published everywhere. The platform said:</source>
+        <translation>Inte publicerat överallt. Plattformen svarade:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Fix the text and press Publish: only these accounts get it.</source>
+        <translation>Rätta texten och tryck på Publicera: bara de här kontona får inlägget.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>Could not open the draft: {reason}</source>
         <translation>Utkastet kunde inte öppnas: {reason}</translation>
     </message>
@@ -1186,12 +1196,12 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+257"/>
+        <location line="+262"/>
         <source>All accounts</source>
         <translation>Alla konton</translation>
     </message>
     <message>
-        <location line="-255"/>
+        <location line="-260"/>
         <source>All kinds</source>
         <translation>Alla typer</translation>
     </message>
@@ -1256,7 +1266,7 @@
         <translation>Hämta nu</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+66"/>
         <source>Read/unread</source>
         <translation>Läst/oläst</translation>
     </message>
@@ -1271,7 +1281,7 @@
         <translation>Tilldela mig</translation>
     </message>
     <message>
-        <location line="+143"/>
+        <location line="+144"/>
         <source>Nothing here.</source>
         <translation>Här finns inget.</translation>
     </message>
@@ -1324,7 +1334,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="+115"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="+117"/>
         <source>Kanal</source>
         <translation>Kanal</translation>
     </message>

@@ -327,6 +327,49 @@ def test_a_refused_post_is_retried_from_the_sent_section(
     qtbot.waitUntil(lambda: window.queue_label.text() == "Sending queue: 0", timeout=WAIT_MS)
 
 
+def test_a_reopened_draft_shows_why_a_platform_refused_it_and_resends_only_there(
+    qtbot: QtBot,
+    window: MainWindow,
+    sandbox: SandboxServer,
+    accounts: dict[Network, Account],
+) -> None:
+    sandbox.set_faults(["POST /api/v1/statuses:status=422:1.0"])
+    composer = window.composer
+    marker = "Biblioteket stänger tidigt på julafton #wiring-refused"
+    composer.body_editor.setPlainText(marker)
+    tick(qtbot, window, [accounts[Network.MASTODON], accounts[Network.BLUESKY]])
+    qtbot.mouseClick(composer.publish_button, Qt.MouseButton.LeftButton)
+    history = window.history_view
+    assert history is not None
+    window.show_section(SECTION_SENT)
+    mastodon = accounts[Network.MASTODON].id
+
+    def failed_draft_id() -> str | None:
+        for row in range(history.model.rowCount()):
+            publication = history.model.publication(row)
+            if publication.account_id == mastodon and publication.state is PublicationState.FAILED:
+                return publication.draft_id
+        return None
+
+    qtbot.waitUntil(lambda: failed_draft_id() is not None, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: marker in platform_text(sandbox, "bluesky"), timeout=WAIT_MS)
+    draft_id = failed_draft_id()
+    assert draft_id is not None
+
+    composer.open_draft(draft_id)
+    qtbot.waitUntil(lambda: "Mastodon" in composer.publish_status_text(), timeout=WAIT_MS)
+    shown = composer.publish_status_text()
+    assert "The platform said" in shown and "Bluesky" not in shown
+    assert composer.body_editor.toPlainText() == marker  # still there to be fixed
+
+    sandbox.set_faults([])
+    qtbot.waitUntil(composer.can_publish, timeout=WAIT_MS)
+    qtbot.mouseClick(composer.publish_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: marker in platform_text(sandbox, "mastodon"), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.queue_label.text() == "Sending queue: 0", timeout=WAIT_MS)
+    assert platform_text(sandbox, "bluesky").count(marker) == 1  # not sent there again
+
+
 def test_a_scheduled_post_is_listed_and_cancelled_from_the_scheduled_section(
     qtbot: QtBot,
     window: MainWindow,
