@@ -9,7 +9,7 @@ from desktop_app.domain.publications import PublicationState
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.store.database import Store
 from desktop_app.store.publications import HistoryFilter
-from tests.engine.support import Recorder, make_draft, post_text, posts_on, running_outbox
+from tests.support.engine import Recorder, make_draft, post_text, posts_on, running_outbox
 
 
 def _copies(sandbox: SandboxServer, text: str) -> dict[str, int]:
@@ -167,7 +167,7 @@ def test_sending_left_behind_by_a_dead_process_is_verified_not_duplicated(
 ) -> None:
     from datetime import UTC, datetime, timedelta
 
-    from tests.engine.support import connector_factory
+    from tests.support.engine import connector_factory
 
     targets = [accounts["x"], accounts["facebook"], accounts["wordpress"], accounts["bluesky"]]
     draft_id = make_draft(
@@ -242,7 +242,7 @@ def test_images_need_alt_text_and_go_out_re_encoded(
 
     from desktop_app.domain.publications import PublishBlocked
     from desktop_app.engine.outbox import OutboxSettings
-    from tests.engine.support import FAST_POLICY
+    from tests.support.engine import FAST_POLICY
 
     photo = tmp_path / "plogbil.png"
     Image.new("RGB", (3000, 2000), (200, 210, 230)).save(photo)
@@ -344,7 +344,7 @@ def test_two_publish_presses_at_once_queue_each_account_once(
 
     from desktop_app.domain.publications import PublishBlocked
     from desktop_app.engine.outbox import Outbox
-    from tests.engine.support import connector_factory
+    from tests.support.engine import connector_factory
 
     draft_id = make_draft(store, "Dubbelklick #1011", list(accounts.values()), title="Dubbel")
     outboxes = [Outbox(store, connector_factory()) for _ in range(4)]  # never started

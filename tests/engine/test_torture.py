@@ -21,7 +21,7 @@ import pytest
 from desktop_app.domain.publications import PublicationState
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.store.publications import HistoryFilter
-from tests.engine.support import add_accounts, make_draft, open_store, post_text, posts_on
+from tests.support.engine import add_accounts, make_draft, open_store, post_text, posts_on
 
 POSTS = 200
 SEED = 2026
@@ -62,7 +62,7 @@ def _runner(data_dir: Path, log: Path) -> subprocess.Popen[bytes]:
             [
                 sys.executable,
                 "-m",
-                "tests.engine.torture_runner",
+                "tests.support.torture_runner",
                 str(data_dir),
                 str(READ_TIMEOUT_S),
             ],

@@ -24,7 +24,7 @@ from desktop_app.networks.factory import build_connector
 from desktop_app.networks.http import HttpClient
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.secrets import SecretStore
-from tests.networks.helpers import make_account, store_credentials
+from tests.support.networks import make_account, store_credentials
 
 
 def connect(

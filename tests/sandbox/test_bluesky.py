@@ -7,7 +7,7 @@ from typing import Any
 import requests
 
 from desktop_app.sandbox.server import SandboxServer
-from tests.sandbox.test_x import png
+from tests.support.images import png
 
 
 def xrpc(sb: SandboxServer, nsid: str) -> str:

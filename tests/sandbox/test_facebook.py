@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import requests
 
 from desktop_app.sandbox.server import SandboxServer
-from tests.sandbox.test_x import png
+from tests.support.images import png
 
 GRAPH = "/facebook/v25.0"
 

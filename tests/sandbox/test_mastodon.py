@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import requests
 
 from desktop_app.sandbox.server import SandboxServer
-from tests.sandbox.test_x import png
+from tests.support.images import png
 
 
 def auth(sb: SandboxServer) -> dict[str, str]:
