@@ -236,20 +236,6 @@ class PublicationRepository:
         )
         return [_from_row(row) for row in rows]
 
-    def history_ids(
-        self, filters: HistoryFilter, limit: int | None = None, offset: int = 0
-    ) -> builtins.list[str]:
-        """Ids newest first: the history view's model holds these and loads rows lazily."""
-        query = (
-            select(PublicationRow.id)
-            .where(*self._history_conditions(filters))
-            .order_by(PublicationRow.history_time.desc(), PublicationRow.id)
-            .offset(offset)
-        )
-        if limit is not None:
-            query = query.limit(limit)
-        return builtins.list(self._session.scalars(query))
-
     def history(
         self, filters: HistoryFilter, limit: int | None = None, offset: int = 0
     ) -> builtins.list[Publication]:

@@ -512,22 +512,18 @@ class DraftRepository:
         ``DraftNotFound``, and ``DraftLocked`` for a queued or published draft.
         """
         row = self._row(draft_id)
-        content_changed = False
-        other_changed = False
-        if title is not UNSET and title != row.title:
-            content_changed = True
-        if body is not UNSET and body != row.body:
-            content_changed = True
         new_variants = None if variants is UNSET else _normalise_variants(variants)
-        if new_variants is not None and new_variants != row.variants:
-            content_changed = True
         new_targets = None if targets is UNSET else _unique(targets)
-        if new_targets is not None and new_targets != [t.account_id for t in row.targets]:
-            other_changed = True
         if scheduled_at is not UNSET:
             _require_aware(scheduled_at, "scheduled_at")
-            if scheduled_at != row.scheduled_at:
-                other_changed = True
+        content_changed = (
+            (title is not UNSET and title != row.title)
+            or (body is not UNSET and body != row.body)
+            or (new_variants is not None and new_variants != row.variants)
+        )
+        other_changed = (
+            new_targets is not None and new_targets != [t.account_id for t in row.targets]
+        ) or (scheduled_at is not UNSET and scheduled_at != row.scheduled_at)
         if not (content_changed or other_changed):
             return _draft_from_row(row)
         self._check_editable(row)
@@ -788,10 +784,6 @@ class AttachmentRepository:
         draft_row.attachments.remove(row)
         self._session.flush()
         self._uow.after_commit(_deleter(path))
-
-    def path_of(self, attachment: Attachment) -> Path:
-        """Where the attachment's file is on disk."""
-        return self._uow.data_dir / attachment.stored_path
 
     def copy_row(self, source: AttachmentRow, draft_id: str) -> AttachmentRow:
         """A copy of ``source`` (file included) for another draft; used by ``duplicate``."""
