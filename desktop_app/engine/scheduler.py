@@ -14,14 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from desktop_app.domain.networks import Network
+from desktop_app.domain.platforms import platform
 from desktop_app.domain.publications import Publication
 
-# (earliest lead time, latest lead time) each platform accepts for its own scheduling.
-PLATFORM_SCHEDULING: dict[Network, tuple[timedelta, timedelta | None]] = {
-    Network.FACEBOOK: (timedelta(minutes=10), timedelta(days=30)),
-    Network.MASTODON: (timedelta(minutes=5), None),
-    Network.WORDPRESS: (timedelta(seconds=0), None),
-}
 # Margin on top of the platform's minimum, for the time the hand-over itself takes.
 HANDOVER_MARGIN = timedelta(minutes=1)
 
@@ -46,9 +41,9 @@ def plan(network: Network, scheduled_at: datetime | None, now: datetime) -> Sche
     """How a post for ``network`` meant for ``scheduled_at`` is scheduled."""
     if scheduled_at is None or scheduled_at <= now:
         return SchedulePlan(False, None, None, "")
-    window = PLATFORM_SCHEDULING.get(network)
+    window = platform(network).scheduling  # the platform's own, if it has one
     if window is not None:
-        earliest, latest = window
+        earliest, latest = window.earliest, window.latest
         lead = scheduled_at - now
         if lead >= earliest + HANDOVER_MARGIN and (latest is None or lead <= latest):
             return SchedulePlan(True, None, scheduled_at, PLATFORM_SCHEDULE_NOTE)
