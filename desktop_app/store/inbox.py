@@ -72,7 +72,7 @@ from desktop_app.domain.inbox import (
 )
 from desktop_app.domain.networks import Network
 from desktop_app.domain.personal_data import PersonalDataKind, personal_data_flags
-from desktop_app.store.models import Base
+from desktop_app.store.base import Base
 from desktop_app.store.publications import PublicationRow
 from desktop_app.store.sanitize import safe_item_html
 from desktop_app.store.types import UTCDateTime
@@ -551,14 +551,6 @@ class InboxRepository:
         if query.after_seq is not None:
             conditions.append(order_key > query.after_seq)
         return statement.where(*conditions).order_by(order_key.desc()).limit(query.limit)
-
-
-def inbox_repository(uow: UnitOfWork) -> InboxRepository:
-    """The inbox repository on a unit of work (``uow.inbox`` once the store wires it in)."""
-    existing = getattr(uow, "inbox", None)
-    if isinstance(existing, InboxRepository):
-        return existing
-    return InboxRepository(uow)
 
 
 def _new_item_row(

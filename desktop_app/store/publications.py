@@ -41,7 +41,7 @@ from desktop_app.domain.publications import (
     PublicationState,
     check_transition,
 )
-from desktop_app.store.models import Base
+from desktop_app.store.base import Base
 from desktop_app.store.types import UTCDateTime
 
 if TYPE_CHECKING:
