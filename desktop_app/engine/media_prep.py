@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from desktop_app.domain.media_rules import media_rules
 from desktop_app.domain.networks import Network
+from desktop_app.store.attachment_files import NotARegularFile, open_regular_file
 
 _FORMAT_OF = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/gif": "GIF"}
 _EXTENSION_OF = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif"}
@@ -62,30 +62,34 @@ class PreparedImage:
     height: int
 
 
-def prepare_image(source: Path, target: MediaTarget, out_dir: Path) -> PreparedImage:
-    """A copy of ``source`` within ``target``'s limits, written under ``out_dir``."""
+def prepare_image(
+    source: Path, target: MediaTarget, out_dir: Path, expected_sha256: str | None = None
+) -> PreparedImage:
+    """A copy of ``source`` within ``target``'s limits, written under ``out_dir``.
+
+    With ``expected_sha256`` (the digest stored when the image was attached) a file changed or
+    swapped since then is refused: what is published is what was attached and reviewed.
+    """
+    original = _read_attached(source, expected_sha256)
     try:
-        with Image.open(source) as opened:
+        with Image.open(io.BytesIO(original)) as opened:
             opened.load()
             source_mime = Image.MIME.get(opened.format or "", "")
             animated = bool(getattr(opened, "is_animated", False))
             image = ImageOps.exif_transpose(opened)
-    except FileNotFoundError:
-        raise MediaPrepError(f"the image {source.name} is no longer there") from None
     except (UnidentifiedImageError, OSError, SyntaxError) as error:
         raise MediaPrepError(f"{source.name} is not a readable image ({error})") from None
 
     out_dir.mkdir(parents=True, exist_ok=True)
     # An animation is sent as it is when the platform takes it; re-encoding would keep one frame.
     if animated and source_mime in target.types:
-        size = source.stat().st_size
+        size = len(original)
         limit = target.max_bytes_for(source_mime)
         if size > limit:
             raise MediaPrepError(
                 f"the animation {source.name} is {size // 1024} KB; the limit is {limit // 1024} KB"
             )
-        data = source.read_bytes()
-        return _write(data, source_mime, out_dir, copy_from=source)
+        return _write(original, source_mime, out_dir)
 
     if max(image.size) > target.max_dimension:
         image.thumbnail((target.max_dimension, target.max_dimension), Image.Resampling.LANCZOS)
@@ -151,12 +155,26 @@ def _encode_within(image: Image.Image, mime: str, max_bytes: int) -> bytes:
     raise MediaPrepError(f"the image cannot be made smaller than {max_bytes // 1024} KB")
 
 
-def _write(
-    data: bytes,
-    mime: str,
-    out_dir: Path,
-    copy_from: Path | None = None,
-) -> PreparedImage:
+def _read_attached(source: Path, expected_sha256: str | None) -> bytes:
+    """The attached file's bytes, refused if it is not a regular file or no longer matches."""
+    try:
+        with open_regular_file(source) as reader:
+            data = reader.read()
+    except FileNotFoundError:
+        raise MediaPrepError(f"the image {source.name} is no longer there") from None
+    except NotARegularFile:
+        raise MediaPrepError(f"the image {source.name} is no longer a regular file") from None
+    except OSError as error:
+        raise MediaPrepError(f"the image {source.name} cannot be read ({error})") from None
+    if expected_sha256 is not None and hashlib.sha256(data).hexdigest() != expected_sha256:
+        raise MediaPrepError(
+            f"the image {source.name} changed after it was attached (its checksum differs); "
+            "remove it from the draft and attach it again"
+        )
+    return data
+
+
+def _write(data: bytes, mime: str, out_dir: Path) -> PreparedImage:
     # The mime may have changed in _encode_within (PNG photo to JPEG): trust the bytes.
     with Image.open(io.BytesIO(data)) as check:
         actual_mime = Image.MIME.get(check.format or "", mime)
@@ -165,9 +183,6 @@ def _write(
     path = out_dir / f"{sha}.{_EXTENSION_OF.get(actual_mime, 'bin')}"
     if not path.exists():
         partial = path.with_suffix(path.suffix + ".part")
-        if copy_from is not None:
-            shutil.copyfile(copy_from, partial)
-        else:
-            partial.write_bytes(data)
+        partial.write_bytes(data)
         partial.replace(path)
     return PreparedImage(path, actual_mime, sha, len(data), width, height)

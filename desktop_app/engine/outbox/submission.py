@@ -271,6 +271,7 @@ class Submission:
                 self._store.attachment_path(attachment),
                 target,
                 data_dir / PREPARED_MEDIA_DIR,
+                expected_sha256=attachment.sha256,
             )
         except MediaPrepError as error:
             problems.append(str(error))
