@@ -64,8 +64,6 @@ _._getPostThread
 _._getProfile
 _._comments  # sandbox/platforms/wordpress.py: routed by resource name
 
-# Kept for the CLI's error boundary (issue 10, arch-cli): a database from a newer Kanal.
-_.SchemaTooNew
 
 # Dead code in other helpers' files, to be removed there (issue 10); listed in the report.
 _.attachments_dir  # config.py
