@@ -42,7 +42,6 @@ from desktop_app.domain.errors import (
 from desktop_app.domain.inbox import InboxKind, IncomingItem, PageResult, RemoteState
 from desktop_app.networks.base import Connector, RemoteItem
 from desktop_app.store.database import Store
-from desktop_app.store.inbox import inbox_repository
 
 log = logging.getLogger(__name__)
 
@@ -284,11 +283,11 @@ class SyncEngine:
                 if self._stop.is_set():
                     return self._finish(run, SyncStatus.CANCELLED, None)
                 with self._store.unit_of_work(read_only=True) as uow:
-                    cursor = inbox_repository(uow).cursor(account.id)
+                    cursor = uow.inbox.cursor(account.id)
                 page = run.connector.list_inbox(cursor)
                 incoming = [incoming_from_remote(item) for item in page.items]
                 with self._store.unit_of_work() as uow:
-                    stored = inbox_repository(uow).store_page(
+                    stored = uow.inbox.store_page(
                         account.id, account.network, incoming, cursor=page.cursor
                     )
                     stale = account.status in (

@@ -18,7 +18,6 @@ from desktop_app.sandbox.platforms.base import StageError
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.store.audit import AuditRepository
 from desktop_app.store.database import Store
-from desktop_app.store.inbox import inbox_repository
 from tests.support.engine import KEYRING_BACKEND, add_accounts, connector_factory, open_store
 from tests.support.inbox_sandbox import fast_engine
 
@@ -59,9 +58,7 @@ def _wordpress_comment(sandbox: SandboxServer, comment_id: str) -> dict[str, obj
 
 def _synced(store: Store, remote_id: str) -> InboxItem:
     with store.unit_of_work(read_only=True) as uow:
-        items = inbox_repository(uow).list(
-            InboxFilter(states=frozenset(InboxState)), datetime.now(UTC), 1000
-        )
+        items = uow.inbox.list(InboxFilter(states=frozenset(InboxState)), datetime.now(UTC), 1000)
     (item,) = [i for i in items if i.remote_id == remote_id]
     return item
 

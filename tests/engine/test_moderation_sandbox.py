@@ -21,7 +21,6 @@ from desktop_app.engine.inbox_actions import InboxActions
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.store.audit import AuditRepository
 from desktop_app.store.database import Store
-from desktop_app.store.inbox import inbox_repository
 from desktop_app.ui.db_worker import DatabaseWorker
 from desktop_app.ui.inbox.view import InboxView
 from tests.support.engine import (
@@ -70,7 +69,7 @@ def store(data_dir: Path, accounts: dict[str, str]) -> Iterator[Store]:
 
 def _find(store: Store, remote_id: str) -> str:
     with store.unit_of_work(read_only=True) as uow:
-        for item in inbox_repository(uow).list(
+        for item in uow.inbox.list(
             InboxFilter(states=frozenset(InboxState)), datetime.now(UTC), 1000
         ):
             if item.remote_id == remote_id:
@@ -92,7 +91,7 @@ def test_hiding_with_a_reason_hides_on_the_platform_keeps_the_item_and_records_i
     harmless_id = _find(store, str(harmless["id"]))
     now = datetime.now(UTC)
     with store.unit_of_work(read_only=True) as uow:
-        repo = inbox_repository(uow)
+        repo = uow.inbox
         assert repo.require(flagged_id).flags == {PersonalDataKind.PERSONNUMMER}
         assert repo.require(harmless_id).flags == frozenset()
         in_view = repo.list(saved_view_filter(SavedView.FLAGGED, "karin"), now, 100)
@@ -113,7 +112,7 @@ def test_hiding_with_a_reason_hides_on_the_platform_keeps_the_item_and_records_i
     assert comments[str(harmless["id"])]["is_hidden"] is False
     # ... still in the local store with its content, out of the default list, findable ...
     with store.unit_of_work(read_only=True) as uow:
-        repo = inbox_repository(uow)
+        repo = uow.inbox
         kept = repo.require(flagged_id)
         assert kept.state is InboxState.HIDDEN and kept.text == VALID
         assert flagged_id not in [i.id for i in repo.list(InboxFilter(), now, 100)]
@@ -134,7 +133,7 @@ def test_hiding_with_a_reason_hides_on_the_platform_keeps_the_item_and_records_i
     # A later sync does not undo the decision or duplicate the item.
     fast_engine(store).sync()
     with store.unit_of_work(read_only=True) as uow:
-        assert inbox_repository(uow).require(flagged_id).state is InboxState.HIDDEN
+        assert uow.inbox.require(flagged_id).state is InboxState.HIDDEN
 
 
 def test_where_the_platform_cannot_hide_the_item_is_hidden_in_kanal_and_says_so(
@@ -166,7 +165,7 @@ def test_answering_records_who_and_when_and_reaches_the_platform(
     fast_engine(store).sync()
     item_id = _find(store, str(staged["id"]))
     with store.unit_of_work(read_only=True) as uow:
-        before = inbox_repository(uow).response_stats()
+        before = uow.inbox.response_stats()
     answered = InboxActions(store, connector_factory()).reply(
         item_id, "Simhallen öppnar måndag 1 december.", "karin"
     )
@@ -176,7 +175,7 @@ def test_answering_records_who_and_when_and_reaches_the_platform(
     replies = [s for s in statuses if s.get("in_reply_to_id") == str(staged["id"])]
     assert len(replies) == 1
     with store.unit_of_work(read_only=True) as uow:
-        after = inbox_repository(uow).response_stats()
+        after = uow.inbox.response_stats()
         (event,) = AuditRepository(uow).list(subject_id=item_id)
     assert event.kind == "replied" and event.details["reply_text"].startswith("Simhallen")
     waiting_before = {s.account_id: s.unanswered for s in before}[answered.account_id]
@@ -236,7 +235,7 @@ def test_the_inbox_view_hides_with_a_reason_and_answers(
         qtbot.waitUntil(lambda: view.status.text() == "Reply sent.", timeout=10000)
         item_id = _find(store, str(question["id"]))
         with store.unit_of_work(read_only=True) as uow:
-            answered = inbox_repository(uow).require(item_id)
+            answered = uow.inbox.require(item_id)
         assert answered.state is InboxState.ANSWERED and answered.answered_by == "karin"
     finally:
         view.shutdown()
@@ -262,7 +261,7 @@ def test_the_conversation_shows_the_post_kanal_published(
     fast_engine(store).sync()
     item_id = _find(store, str(comment["id"]))
     with store.unit_of_work(read_only=True) as uow:
-        repo = inbox_repository(uow)
+        repo = uow.inbox
         root = repo.root_post(repo.require(item_id))
     assert root is not None and root.text == text and root.author == "Anna Svensson"
 

@@ -283,7 +283,7 @@ def test_scheduling_uses_the_platforms_own_where_it_exists_and_can_be_cancelled(
 ) -> None:
     from datetime import UTC, datetime, timedelta
 
-    from desktop_app.engine.scheduler import LOCAL_SCHEDULE_NOTE, ScheduledPosts, note_for
+    from desktop_app.engine.scheduler import LOCAL_SCHEDULE_NOTE, note_for
 
     when = (datetime.now(UTC) + timedelta(hours=3)).replace(microsecond=0)
     draft_id = make_draft(
@@ -316,12 +316,13 @@ def test_scheduling_uses_the_platforms_own_where_it_exists_and_can_be_cancelled(
         assert len(wp) == 1 and wp[0]["status"] == "future"
         assert _copies(sandbox, "#1010")["x"] == 0
 
-        scheduled = ScheduledPosts(store, outbox, lambda: datetime.now(UTC))
-        assert {p.network.value for p in scheduled.list()} == set(by_network)
-        cancelled_x = scheduled.cancel(by_network["x"].id, "anna")
-        cancelled_fb = scheduled.cancel(by_network["facebook"].id, "anna")
+        with store.unit_of_work(read_only=True) as uow:
+            listed = uow.publications.scheduled(datetime.now(UTC))
+        assert {p.network.value for p in listed} == set(by_network)
+        cancelled_x = outbox.cancel(by_network["x"].id, "anna")
+        cancelled_fb = outbox.cancel(by_network["facebook"].id, "anna")
         assert cancelled_x.state == cancelled_fb.state == PublicationState.CANCELLED
-        moved = scheduled.reschedule(
+        moved = outbox.reschedule(
             by_network["bluesky"].id, datetime.now(UTC) - timedelta(seconds=1), "anna"
         )
         assert moved.not_before is None

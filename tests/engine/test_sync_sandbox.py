@@ -27,7 +27,7 @@ from desktop_app.engine.sync import AccountSyncResult, SyncCallbacks, SyncEngine
 from desktop_app.networks.base import Connector, InboxPage
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.store.database import Store
-from desktop_app.store.inbox import InboxRepository, inbox_repository
+from desktop_app.store.inbox import InboxRepository
 from tests.support.engine import KEYRING_BACKEND, add_accounts, connector_factory, open_store
 from tests.support.inbox_sandbox import (
     all_items,
@@ -163,7 +163,7 @@ def test_a_crash_between_storing_a_page_and_its_commit_resumes_from_the_old_curs
     # The page's rows and its cursor were rolled back together: the next sync resumes from the
     # cursor the second page left behind.
     with store.unit_of_work(read_only=True) as uow:
-        resumed_from = inbox_repository(uow).cursor(facebook)
+        resumed_from = uow.inbox.cursor(facebook)
     assert cursor_before_crash and resumed_from == cursor_before_crash[0] is not None
     results = {r.account_id: r for r in fast_engine(store).sync()}
     assert all(r.status is SyncStatus.OK for r in results.values())
@@ -308,7 +308,7 @@ def test_ten_accounts_sync_in_about_the_time_of_one(sandbox: SandboxServer, data
         one = time.monotonic() - started
         with store.unit_of_work() as uow:
             for acc in uow.accounts.list():
-                inbox_repository(uow).set_cursor(acc.id, None)
+                uow.inbox.set_cursor(acc.id, None)
         started = time.monotonic()
         results = engine.sync()
         ten = time.monotonic() - started

@@ -15,27 +15,25 @@ from desktop_app.domain.inbox import (
 from desktop_app.domain.networks import Network
 from desktop_app.domain.personal_data import PersonalDataKind
 from desktop_app.store.database import Store
-from desktop_app.store.inbox import fts5_query, inbox_repository
+from desktop_app.store.inbox import fts5_query
 from tests.support.inbox import T0, add_account, incoming, store_items
 
 
 def _all(store: Store, inbox_filter: InboxFilter | None = None, limit: int = 500) -> list:
     with store.unit_of_work(read_only=True) as uow:
-        return inbox_repository(uow).list(
-            inbox_filter or InboxFilter(), T0 + timedelta(days=3), limit
-        )
+        return uow.inbox.list(inbox_filter or InboxFilter(), T0 + timedelta(days=3), limit)
 
 
 def test_page_and_cursor_are_stored_together_and_repeats_do_not_duplicate(store: Store) -> None:
     account = add_account(store, Network.X)
     page = [incoming(f"m{i}") for i in range(5)]
     with store.unit_of_work() as uow:
-        first = inbox_repository(uow).store_page(account.id, Network.X, page, cursor="c1")
+        first = uow.inbox.store_page(account.id, Network.X, page, cursor="c1")
     with store.unit_of_work() as uow:
-        again = inbox_repository(uow).store_page(account.id, Network.X, page, cursor="c2")
+        again = uow.inbox.store_page(account.id, Network.X, page, cursor="c2")
     assert len(first.new_ids) == 5 and again.new_ids == () and again.unchanged == 5
     with store.unit_of_work(read_only=True) as uow:
-        assert inbox_repository(uow).cursor(account.id) == "c2"
+        assert uow.inbox.cursor(account.id) == "c2"
     assert len(_all(store)) == 5
 
 
@@ -43,14 +41,12 @@ def test_a_failed_unit_of_work_keeps_items_and_cursor_as_they_were(store: Store)
     account = add_account(store, Network.MASTODON)
     try:
         with store.unit_of_work() as uow:
-            inbox_repository(uow).store_page(
-                account.id, Network.MASTODON, [incoming("1")], cursor="after-1"
-            )
+            uow.inbox.store_page(account.id, Network.MASTODON, [incoming("1")], cursor="after-1")
             raise RuntimeError("crash before commit")
     except RuntimeError:
         pass
     with store.unit_of_work(read_only=True) as uow:
-        assert inbox_repository(uow).cursor(account.id) is None
+        assert uow.inbox.cursor(account.id) is None
     assert _all(store) == []
 
 
@@ -125,7 +121,7 @@ def test_search_returns_the_newest_first_seen_matches_first(store: Store) -> Non
     for batch in range(3):
         store_items(store, account, [incoming(f"{batch}{i}", f"plogbil {batch}") for i in range(3)])
     with store.unit_of_work(read_only=True) as uow:
-        hits = inbox_repository(uow).search("plogbil", T0, limit=4)
+        hits = uow.inbox.search("plogbil", T0, limit=4)
     assert [h.text for h in hits] == ["plogbil 2"] * 3 + ["plogbil 1"]
 
 
@@ -138,7 +134,7 @@ def test_filters_agree_with_the_domain_predicate(store: Store) -> None:
     store_items(store, fb, [incoming(f"{i}", "ring 070-123 45 67") for i in range(3)])
     items = _all(store)
     with store.unit_of_work() as uow:
-        repo = inbox_repository(uow)
+        repo = uow.inbox
         repo.set_state(items[0].id, InboxState.DONE)
         repo.assign(items[1].id, "karin")
         repo.set_state(items[2].id, InboxState.HIDDEN)
@@ -157,7 +153,7 @@ def test_filters_agree_with_the_domain_predicate(store: Store) -> None:
     ]:
         expected = sorted(i.id for i in everything if matches(i, f, now))
         with store.unit_of_work(read_only=True) as uow:
-            got = sorted(i.id for i in inbox_repository(uow).list(f, now, 500))
+            got = sorted(i.id for i in uow.inbox.list(f, now, 500))
         assert got == expected, f
     flagged = _all(store, saved_view_filter(SavedView.FLAGGED, "x"))
     assert {i.account_id for i in flagged} == {fb.id}
@@ -170,9 +166,9 @@ def test_response_stats_count_unanswered_and_the_oldest(store: Store) -> None:
     items = _all(store)
     oldest = min(items, key=lambda i: i.created_at)
     with store.unit_of_work() as uow:
-        inbox_repository(uow).record_answer(oldest.id, "karin", T0, "r-1")
+        uow.inbox.record_answer(oldest.id, "karin", T0, "r-1")
     with store.unit_of_work(read_only=True) as uow:
-        repo = inbox_repository(uow)
+        repo = uow.inbox
         (stats,) = repo.response_stats()
         answered = repo.require(oldest.id)
     assert stats.unanswered == 3
@@ -190,7 +186,7 @@ def test_thread_holds_the_items_under_the_same_post_oldest_first(store: Store) -
         [incoming("1", root="p1"), incoming("2", root="p2"), incoming("3", root="p1", parent="1")],
     )
     with store.unit_of_work(read_only=True) as uow:
-        repo = inbox_repository(uow)
+        repo = uow.inbox
         item = repo.find_remote(account.id, "3")
         assert item is not None
         assert [i.remote_id for i in repo.thread(item)] == ["1", "3"]

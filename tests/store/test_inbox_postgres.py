@@ -12,7 +12,7 @@ from sqlalchemy import text
 from desktop_app.domain.inbox import InboxFilter, InboxState, RemoteState
 from desktop_app.domain.networks import Network
 from desktop_app.store.database import Store
-from desktop_app.store.inbox import InboxPageQuery, inbox_repository
+from desktop_app.store.inbox import InboxPageQuery
 from tests.support.inbox import T0, add_account, incoming
 from tests.support.postgres import fresh_schema
 
@@ -36,9 +36,9 @@ def test_upsert_search_and_figures_on_postgres(pg_store: Store) -> None:
         incoming("3", "Årets budget", author="Per Ås"),
     ]
     with pg_store.unit_of_work() as uow:
-        first = inbox_repository(uow).store_page(account.id, Network.FACEBOOK, page, cursor="c1")
+        first = uow.inbox.store_page(account.id, Network.FACEBOOK, page, cursor="c1")
     with pg_store.unit_of_work() as uow:
-        again = inbox_repository(uow).store_page(
+        again = uow.inbox.store_page(
             account.id,
             Network.FACEBOOK,
             [incoming("2", "", state=RemoteState.DELETED)],
@@ -48,7 +48,7 @@ def test_upsert_search_and_figures_on_postgres(pg_store: Store) -> None:
     now = T0 + timedelta(days=1)
     everything = frozenset(InboxState)
     with pg_store.unit_of_work(read_only=True) as uow:
-        repo = inbox_repository(uow)
+        repo = uow.inbox
         assert repo.cursor(account.id) == "c2"
 
         def found(query: str) -> list[str]:

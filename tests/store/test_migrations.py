@@ -10,6 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, text
 
 from desktop_app.domain.networks import Network
+from desktop_app.store.base import complete_metadata
 from desktop_app.store.database import Store
 from desktop_app.store.migrations import head_revisions
 from desktop_app.store.migrations.runner import (
@@ -18,7 +19,6 @@ from desktop_app.store.migrations.runner import (
     script_directory,
     upgrade,
 )
-from desktop_app.store.models import complete_metadata
 from tests.support.store import FILLERS, Expected
 
 SCRIPTS = script_directory()

@@ -11,8 +11,8 @@ import pytest
 from desktop_app.domain.drafts import DraftLocked, DraftNotFound, DraftState, InvalidTransition
 from desktop_app.domain.networks import Network
 from desktop_app.store.database import Store
+from desktop_app.store.drafts import MAX_REVISIONS_PER_DRAFT
 from desktop_app.store.errors import UnknownAccount
-from desktop_app.store.repositories import MAX_REVISIONS_PER_DRAFT
 from tests.support.store import START, FakeClock, add_account, make_store, write_png
 
 

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import event, insert, text
 
 from desktop_app.store.database import Store
-from desktop_app.store.models import DraftRow, RevisionRow
+from desktop_app.store.drafts import DraftRow, RevisionRow
 from tests.support.store import START, make_store
 
 DRAFTS = 100_000

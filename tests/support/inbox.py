@@ -8,7 +8,6 @@ from desktop_app.domain.accounts import Account
 from desktop_app.domain.inbox import InboxKind, IncomingItem, RemoteState
 from desktop_app.domain.networks import Network
 from desktop_app.store.database import Store
-from desktop_app.store.inbox import inbox_repository
 
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
@@ -56,7 +55,7 @@ def incoming(
 
 def store_items(store: Store, account: Account, items: list[IncomingItem]) -> list[str]:
     with store.unit_of_work() as uow:
-        result = inbox_repository(uow).store_page(
+        result = uow.inbox.store_page(
             account.id, account.network, items, cursor=None, advance_cursor=False
         )
     return list(result.new_ids)

@@ -11,7 +11,6 @@ from desktop_app.domain.inbox import InboxFilter, InboxItem, InboxState
 from desktop_app.engine.sync import SyncEngine, SyncSettings
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.store.database import Store
-from desktop_app.store.inbox import inbox_repository
 from tests.support.engine import connector_factory
 from tests.support.inbox import T0
 
@@ -71,7 +70,7 @@ def stage_items(sandbox: SandboxServer, per_platform: int, tag: str = "") -> lis
 def all_items(store: Store) -> list[InboxItem]:
     everything = InboxFilter(states=frozenset(InboxState))
     with store.unit_of_work(read_only=True) as uow:
-        repo = inbox_repository(uow)
+        repo = uow.inbox
         return repo.list(everything, T0, limit=100_000)
 
 

@@ -28,7 +28,6 @@ from desktop_app.engine.avatars import AvatarCache
 from desktop_app.sandbox.public import _hard_cases
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.store.database import Store
-from desktop_app.store.inbox import inbox_repository
 from desktop_app.store.sanitize import sanitize_html
 from desktop_app.ui.db_worker import DatabaseWorker
 from desktop_app.ui.inbox.conversation import SHOW_IMAGES_SCHEME, ConversationPane
@@ -133,7 +132,7 @@ def test_hostile_items_render_without_any_request_and_without_a_crash(
     # case, so every hard case is also stored as raw HTML, as such a connector would deliver it.
     with store.unit_of_work() as uow:
         wordpress = next(a for a in uow.accounts.list() if a.network.value == "wordpress")
-        inbox_repository(uow).store_page(
+        uow.inbox.store_page(
             wordpress.id,
             wordpress.network,
             [

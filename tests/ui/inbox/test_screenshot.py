@@ -22,7 +22,6 @@ from desktop_app.domain.networks import Network
 from desktop_app.engine.inbox_actions import InboxActions
 from desktop_app.networks.base import Connector
 from desktop_app.store.database import Store
-from desktop_app.store.inbox import inbox_repository
 from desktop_app.ui.db_worker import DatabaseWorker
 from desktop_app.ui.inbox.view import InboxView
 from tests.support.inbox import add_account, incoming, store_items
@@ -77,7 +76,7 @@ def _fill(store: Store) -> None:
             [incoming(f"o{n}", text, author=author, created_at=NOW - timedelta(hours=hours))],
         )
     with store.unit_of_work() as uow:
-        repo = inbox_repository(uow)
+        repo = uow.inbox
         thread_reply = repo.find_remote(blog.id, "c2")
         answered = repo.find_remote(accounts[Network.MASTODON].id, "o7")
         assert thread_reply is not None and answered is not None

@@ -1,29 +1,48 @@
-"""Repositories: the only code that turns rows into domain objects and back.
+"""Drafts with their targets and revisions: rows and repositories.
 
 Every method works inside the caller's unit of work (no commits here) and returns the frozen
 dataclasses of ``desktop_app.domain``, never ORM objects.
+
+Design choices:
+* Per-network variants are one JSON column on ``drafts`` (``{"x": "...", "mastodon": "..."}``):
+  they are always read and written together with the draft, are few (one per network), and are
+  never queried on their own, so a child table would only add a join to every load and a
+  diff-and-sync to every autosave. Revisions snapshot them the same way.
+* Target accounts are a child table (``draft_targets``) instead: they reference ``accounts``, so
+  the database keeps them consistent (removing an account removes it from every draft) and later
+  features can ask "which drafts go to this account" with an index.
+* ``search_text`` holds the case-folded title and body, kept by the repository, so a search for
+  "ÅTGÄRD" finds "åtgärd" on SQLite (whose LIKE folds ASCII only) and on PostgreSQL alike.
+* Listing 100,000 drafts newest-first uses the ``updated_at`` index; a state filter uses
+  ``(state, updated_at)``. Attachments and revisions live in their own tables and are loaded only
+  for the rows of the requested page.
 """
 
 from __future__ import annotations
 
 import builtins
 import hashlib
-import shutil
-import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from enum import Enum
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from sqlalchemy import ColumnElement, delete, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    delete,
+    func,
+    select,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
-from desktop_app.domain.accounts import Account, AccountStatus
 from desktop_app.domain.audit import AuditKind
 from desktop_app.domain.drafts import (
-    Attachment,
-    AttachmentRejected,
     Draft,
     DraftLocked,
     DraftNotFound,
@@ -32,18 +51,75 @@ from desktop_app.domain.drafts import (
     check_transition,
 )
 from desktop_app.domain.networks import Network, parse_network
-from desktop_app.store.attachment_files import import_image
-from desktop_app.store.errors import DuplicateAccount, UnknownAccount, UnknownAttachment
-from desktop_app.store.models import (
-    AccountRow,
-    AttachmentRow,
-    DraftRow,
-    DraftTargetRow,
-    RevisionRow,
-)
+from desktop_app.store.accounts import AccountRow
+from desktop_app.store.attachments import AttachmentRow, attachment_from_row
+from desktop_app.store.base import Base, deleter, new_id, require_aware, unique
+from desktop_app.store.errors import UnknownAccount
+from desktop_app.store.types import UTCDateTime
 
 if TYPE_CHECKING:
     from desktop_app.store.unit_of_work import UnitOfWork
+
+
+class DraftRow(Base):
+    __tablename__ = "drafts"
+    __table_args__ = (
+        Index("ix_drafts_updated_at", "updated_at"),
+        Index("ix_drafts_state_updated_at", "state", "updated_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    variants: Mapped[dict[str, Any]] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(20))
+    author: Mapped[str] = mapped_column(String(200), server_default="")
+    scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    search_text: Mapped[str] = mapped_column(Text, server_default="", deferred=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    targets: Mapped[list[DraftTargetRow]] = relationship(
+        back_populates="draft",
+        order_by="DraftTargetRow.position",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        lazy="raise",
+    )
+    attachments: Mapped[list[AttachmentRow]] = relationship(
+        back_populates="draft",
+        order_by="AttachmentRow.position",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        lazy="raise",
+    )
+
+
+class DraftTargetRow(Base):
+    __tablename__ = "draft_targets"
+
+    draft_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("drafts.id", ondelete="CASCADE"), primary_key=True
+    )
+    account_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+
+    draft: Mapped[DraftRow] = relationship(back_populates="targets", lazy="raise")
+
+
+class RevisionRow(Base):
+    __tablename__ = "draft_revisions"
+    __table_args__ = (Index("ix_draft_revisions_draft_id_created_at", "draft_id", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    draft_id: Mapped[str] = mapped_column(String(36), ForeignKey("drafts.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    variants: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class _Unset(Enum):
@@ -82,10 +158,6 @@ _REOPENED_FROM: Final = frozenset({DraftState.IN_REVIEW, DraftState.APPROVED, Dr
 
 AUDIT_SUBJECT_DRAFT: Final = "draft"
 UNKNOWN_ACTOR: Final = "unknown"
-
-
-def _new_id() -> str:
-    return str(uuid.uuid4())
 
 
 def _fold(title: str, body: str) -> str:
@@ -139,26 +211,6 @@ def _audit_details(
     return details
 
 
-def _require_aware(value: datetime | None, what: str) -> datetime | None:
-    if value is not None and (value.tzinfo is None or value.utcoffset() is None):
-        raise ValueError(f"{what} needs a time zone (got {value.isoformat()})")
-    return value
-
-
-def _attachment_from_row(row: AttachmentRow) -> Attachment:
-    return Attachment(
-        id=row.id,
-        draft_id=row.draft_id,
-        stored_path=row.stored_path,
-        original_name=row.original_name,
-        sha256=row.sha256,
-        size_bytes=row.size_bytes,
-        mime_type=row.mime_type,
-        alt_text=row.alt_text,
-        position=row.position,
-    )
-
-
 def _draft_from_row(row: DraftRow) -> Draft:
     return Draft(
         id=row.id,
@@ -171,22 +223,7 @@ def _draft_from_row(row: DraftRow) -> Draft:
         author=row.author,
         created_at=row.created_at,
         updated_at=row.updated_at,
-        attachments=tuple(_attachment_from_row(a) for a in row.attachments),
-    )
-
-
-def _account_from_row(row: AccountRow) -> Account:
-    return Account(
-        id=row.id,
-        network=Network(row.network),
-        display_name=row.display_name,
-        handle=row.handle,
-        base_url=row.base_url,
-        remote_id=row.remote_id,
-        status=AccountStatus(row.status),
-        rate_limited_until=row.rate_limited_until,
-        avatar_url=row.avatar_url,
-        created_at=row.created_at,
+        attachments=tuple(attachment_from_row(a) for a in row.attachments),
     )
 
 
@@ -200,127 +237,6 @@ def _revision_from_row(row: RevisionRow) -> DraftRevision:
         created_at=row.created_at,
         saved_at=row.saved_at,
     )
-
-
-class AccountRepository:
-    """Connected accounts. Secrets are not here: they live in the keyring under the account id."""
-
-    def __init__(self, uow: UnitOfWork) -> None:
-        self._uow = uow
-        self._session = uow.session
-
-    def add(
-        self,
-        *,
-        network: Network | str,
-        display_name: str,
-        handle: str,
-        base_url: str,
-        remote_id: str,
-        status: AccountStatus = AccountStatus.UNVERIFIED,
-        avatar_url: str = "",
-        rate_limited_until: datetime | None = None,
-        account_id: str | None = None,
-    ) -> Account:
-        """Store a new account; ``account_id`` may be chosen up front (e.g. to key secrets)."""
-        net = network if isinstance(network, Network) else parse_network(network)
-        existing = self.find(net, base_url, remote_id)
-        if existing is not None:
-            raise DuplicateAccount(
-                f"{net.value} account {existing.handle or existing.display_name} at {base_url} "
-                f"is already connected (id {existing.id})"
-            )
-        row = AccountRow(
-            id=account_id or _new_id(),
-            network=net.value,
-            display_name=display_name,
-            handle=handle,
-            base_url=base_url,
-            remote_id=remote_id,
-            status=AccountStatus(status).value,
-            rate_limited_until=_require_aware(rate_limited_until, "rate_limited_until"),
-            avatar_url=avatar_url,
-            created_at=self._uow.clock(),
-        )
-        self._session.add(row)
-        self._session.flush()
-        return _account_from_row(row)
-
-    def get(self, account_id: str) -> Account | None:
-        row = self._session.get(AccountRow, account_id)
-        return None if row is None else _account_from_row(row)
-
-    def find(self, network: Network | str, base_url: str, remote_id: str) -> Account | None:
-        """The account with this identity on the platform, if it is already connected."""
-        net = network if isinstance(network, Network) else parse_network(network)
-        row = self._session.scalars(
-            select(AccountRow).where(
-                AccountRow.network == net.value,
-                AccountRow.base_url == base_url,
-                AccountRow.remote_id == remote_id,
-            )
-        ).first()
-        return None if row is None else _account_from_row(row)
-
-    def list(self, network: Network | str | None = None) -> builtins.list[Account]:
-        """All accounts (or one network's), by network then name."""
-        query = select(AccountRow).order_by(
-            AccountRow.network, AccountRow.display_name, AccountRow.id
-        )
-        if network is not None:
-            net = network if isinstance(network, Network) else parse_network(network)
-            query = query.where(AccountRow.network == net.value)
-        return [_account_from_row(row) for row in self._session.scalars(query)]
-
-    def remove(self, account_id: str) -> None:
-        """Delete the account; drafts simply lose it as a target (the rows cascade)."""
-        row = self._row(account_id)
-        self._session.delete(row)
-        self._session.flush()
-
-    def update_status(
-        self,
-        account_id: str,
-        status: AccountStatus,
-        rate_limited_until: datetime | None = None,
-    ) -> Account:
-        row = self._row(account_id)
-        row.status = AccountStatus(status).value
-        row.rate_limited_until = _require_aware(rate_limited_until, "rate_limited_until")
-        self._session.flush()
-        return _account_from_row(row)
-
-    def update_profile(
-        self,
-        account_id: str,
-        *,
-        display_name: str | None = None,
-        handle: str | None = None,
-        avatar_url: str | None = None,
-    ) -> Account:
-        """Refresh what the platform says about the account (after a verify)."""
-        row = self._row(account_id)
-        if display_name is not None:
-            row.display_name = display_name
-        if handle is not None:
-            row.handle = handle
-        if avatar_url is not None:
-            row.avatar_url = avatar_url
-        self._session.flush()
-        return _account_from_row(row)
-
-    def update_base_url(self, account_id: str, base_url: str) -> Account:
-        """The account moved (practice mode's emulator listens on a new port each start)."""
-        row = self._row(account_id)
-        row.base_url = base_url
-        self._session.flush()
-        return _account_from_row(row)
-
-    def _row(self, account_id: str) -> AccountRow:
-        row = self._session.get(AccountRow, account_id)
-        if row is None:
-            raise UnknownAccount(f"no account with id {account_id}")
-        return row
 
 
 class RevisionRepository:
@@ -367,7 +283,7 @@ class RevisionRepository:
             latest.variants = dict(draft.variants)
             latest.saved_at = now
             return None
-        revision_id = _new_id()
+        revision_id = new_id()
         self._session.add(
             RevisionRow(
                 id=revision_id,
@@ -463,16 +379,16 @@ class DraftRepository:
 
         ``actor`` is who did it (default: the author); ``audit_extra`` adds to the event's details.
         """
-        self._check_accounts_exist(_unique(targets))  # before anything is added
+        self._check_accounts_exist(unique(targets))  # before anything is added
         now = self._uow.clock()
         row = DraftRow(
-            id=_new_id(),
+            id=new_id(),
             title=title,
             body=body,
             variants=_normalise_variants(variants),
             state=DraftState.DRAFT.value,
             author=author,
-            scheduled_at=_require_aware(scheduled_at, "scheduled_at"),
+            scheduled_at=require_aware(scheduled_at, "scheduled_at"),
             search_text=_fold(title, body),
             created_at=now,
             updated_at=now,
@@ -512,22 +428,18 @@ class DraftRepository:
         ``DraftNotFound``, and ``DraftLocked`` for a queued or published draft.
         """
         row = self._row(draft_id)
-        content_changed = False
-        other_changed = False
-        if title is not UNSET and title != row.title:
-            content_changed = True
-        if body is not UNSET and body != row.body:
-            content_changed = True
         new_variants = None if variants is UNSET else _normalise_variants(variants)
-        if new_variants is not None and new_variants != row.variants:
-            content_changed = True
-        new_targets = None if targets is UNSET else _unique(targets)
-        if new_targets is not None and new_targets != [t.account_id for t in row.targets]:
-            other_changed = True
+        new_targets = None if targets is UNSET else unique(targets)
         if scheduled_at is not UNSET:
-            _require_aware(scheduled_at, "scheduled_at")
-            if scheduled_at != row.scheduled_at:
-                other_changed = True
+            require_aware(scheduled_at, "scheduled_at")
+        content_changed = (
+            (title is not UNSET and title != row.title)
+            or (body is not UNSET and body != row.body)
+            or (new_variants is not None and new_variants != row.variants)
+        )
+        other_changed = (
+            new_targets is not None and new_targets != [t.account_id for t in row.targets]
+        ) or (scheduled_at is not UNSET and scheduled_at != row.scheduled_at)
         if not (content_changed or other_changed):
             return _draft_from_row(row)
         self._check_editable(row)
@@ -634,7 +546,7 @@ class DraftRepository:
         self._session.delete(row)
         self._session.flush()
         for path in paths:
-            self._uow.after_commit(_deleter(path))
+            self._uow.after_commit(deleter(path))
 
     # -- helpers for the other repositories --------------------------------------------------
 
@@ -693,7 +605,7 @@ class DraftRepository:
             raise UnknownAccount(f"no account with id {', '.join(missing)}")
 
     def _set_targets(self, row: DraftRow, account_ids: Iterable[str]) -> None:
-        wanted = _unique(account_ids)
+        wanted = unique(account_ids)
         self._check_accounts_exist(wanted)
         existing = {t.account_id: t for t in row.targets}
         for target in builtins.list(row.targets):
@@ -721,126 +633,3 @@ class DraftRepository:
         for word in (search or "").casefold().split():
             conditions.append(DraftRow.search_text.contains(word, autoescape=True))
         return conditions
-
-
-class AttachmentRepository:
-    """Images attached to drafts: the file in the data folder, its checksum and alt text."""
-
-    def __init__(self, uow: UnitOfWork) -> None:
-        self._uow = uow
-        self._session = uow.session
-
-    def add(self, draft_id: str, source_path: Path | str, alt_text: str = "") -> Attachment:
-        """Copy and check the image, then attach it at the end of the draft's images.
-
-        Raises ``AttachmentRejected`` (the file is gone, too big, damaged or not an image),
-        ``DraftNotFound`` or ``DraftLocked``; in every case the draft stays as it was.
-        """
-        draft_row = self._uow.drafts.editable_row(draft_id)
-        attachment_id = _new_id()
-        imported = import_image(Path(source_path), self._uow.data_dir, attachment_id)
-        draft_row.updated_at = self._uow.clock()
-        stored = self._uow.data_dir / imported.stored_path
-        self._uow.after_rollback(_deleter(stored))
-        row = AttachmentRow(
-            id=attachment_id,
-            draft_id=draft_id,
-            stored_path=imported.stored_path,
-            original_name=imported.original_name,
-            sha256=imported.sha256,
-            size_bytes=imported.size_bytes,
-            mime_type=imported.mime_type,
-            alt_text=alt_text,
-            position=self._next_position(draft_id),
-            created_at=self._uow.clock(),
-        )
-        draft_row.attachments.append(row)
-        self._session.flush()
-        return _attachment_from_row(row)
-
-    def get(self, attachment_id: str) -> Attachment | None:
-        row = self._session.get(AttachmentRow, attachment_id)
-        return None if row is None else _attachment_from_row(row)
-
-    def list_for_draft(self, draft_id: str) -> builtins.list[Attachment]:
-        query = (
-            select(AttachmentRow)
-            .where(AttachmentRow.draft_id == draft_id)
-            .order_by(AttachmentRow.position, AttachmentRow.id)
-        )
-        return [_attachment_from_row(row) for row in self._session.scalars(query)]
-
-    def set_alt_text(self, attachment_id: str, alt_text: str) -> Attachment:
-        row = self._row(attachment_id)
-        if row.alt_text != alt_text:
-            draft_row = self._uow.drafts.editable_row(row.draft_id)
-            draft_row.updated_at = self._uow.clock()
-            row.alt_text = alt_text
-            self._session.flush()
-        return _attachment_from_row(row)
-
-    def remove(self, attachment_id: str) -> None:
-        """Detach the image; its file is deleted once the unit of work commits."""
-        row = self._row(attachment_id)
-        draft_row = self._uow.drafts.editable_row(row.draft_id)
-        draft_row.updated_at = self._uow.clock()
-        path = self._uow.data_dir / row.stored_path
-        draft_row.attachments.remove(row)
-        self._session.flush()
-        self._uow.after_commit(_deleter(path))
-
-    def path_of(self, attachment: Attachment) -> Path:
-        """Where the attachment's file is on disk."""
-        return self._uow.data_dir / attachment.stored_path
-
-    def copy_row(self, source: AttachmentRow, draft_id: str) -> AttachmentRow:
-        """A copy of ``source`` (file included) for another draft; used by ``duplicate``."""
-        new_id = _new_id()
-        source_file = self._uow.data_dir / source.stored_path
-        relative = Path(source.stored_path).with_name(new_id + Path(source.stored_path).suffix)
-        target_file = self._uow.data_dir / relative
-        try:
-            shutil.copyfile(source_file, target_file)
-        except FileNotFoundError:
-            raise AttachmentRejected(
-                f"the image {source.original_name} is missing from the data folder "
-                f"({source.stored_path}); remove it from the draft and attach it again"
-            ) from None
-        self._uow.after_rollback(_deleter(target_file))
-        return AttachmentRow(
-            id=new_id,
-            draft_id=draft_id,
-            stored_path=relative.as_posix(),
-            original_name=source.original_name,
-            sha256=source.sha256,
-            size_bytes=source.size_bytes,
-            mime_type=source.mime_type,
-            alt_text=source.alt_text,
-            position=source.position,
-            created_at=self._uow.clock(),
-        )
-
-    def _next_position(self, draft_id: str) -> int:
-        query = select(func.max(AttachmentRow.position)).where(AttachmentRow.draft_id == draft_id)
-        highest = self._session.scalar(query)
-        return 0 if highest is None else int(highest) + 1
-
-    def _row(self, attachment_id: str) -> AttachmentRow:
-        row = self._session.get(AttachmentRow, attachment_id)
-        if row is None:
-            raise UnknownAttachment(f"no attachment with id {attachment_id}")
-        return row
-
-
-def _deleter(path: Path) -> Callable[[], None]:
-    """An action that deletes ``path`` if it is still there."""
-
-    def delete_file() -> None:
-        path.unlink(missing_ok=True)
-
-    return delete_file
-
-
-def _unique(values: Iterable[str]) -> builtins.list[str]:
-    """The values in their first-seen order, without repeats."""
-    return builtins.list(dict.fromkeys(values))
