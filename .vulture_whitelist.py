@@ -20,6 +20,7 @@ _.footer  # fpdf2 calls it on every page (engine/export.py)
 _.paint  # Qt item delegates
 _.headerData  # Qt item models
 _.eventFilter  # Qt event filters
+_.highlightBlock  # QSyntaxHighlighter (ui/spelling.py)
 _.loadResource  # QTextDocument
 _.impl  # SQLAlchemy TypeDecorator (store/types.py)
 _.cache_ok
