@@ -2,9 +2,11 @@
 
 Design (why it is fast at a million items):
 
-* ``inbox_items.seq`` is an ``INTEGER PRIMARY KEY`` - on SQLite the table's rowid - handed out in
-  the order items are first stored. "Newest" in the inbox therefore means *first seen*: the list
-  is ``ORDER BY seq DESC`` straight off the primary key, and paging is ``seq < last_seen``.
+* ``inbox_items.seq`` is an ``INTEGER PRIMARY KEY`` - on SQLite the table's rowid - that encodes
+  the time the citizen wrote (``created_at`` in milliseconds, shifted left by 12 bits, plus a
+  tie-breaker; see ``time_key``). "Newest" in the inbox therefore means newest by the platform's
+  time across every account, and the list is still ``ORDER BY seq DESC`` straight off the
+  primary key, paging ``seq < last_seen``: the order people expect at first-seen order's speed.
 * ``inbox_fts`` is an external-content FTS5 table over ``author_name``, ``author_handle`` and
   ``text`` whose rowid *is* ``seq`` (kept by triggers, created in the migration). FTS5 returns a
   match in rowid order natively, so "the newest 50 matches" is ``ORDER BY inbox_fts.rowid DESC
@@ -45,6 +47,7 @@ from sqlalchemy import (
     column,
     func,
     literal_column,
+    or_,
     select,
     table,
     text,
@@ -86,6 +89,15 @@ FTS_TABLE = "inbox_fts"
 # SQLite's INTEGER PRIMARY KEY is the rowid only when spelled exactly INTEGER; PostgreSQL gets a
 # BIGINT identity so a department's shared store never runs out.
 SeqType = BigInteger().with_variant(Integer(), "sqlite")
+
+
+# Low bits of seq left for items written in the same millisecond (4,096 of them).
+TIME_KEY_BITS = 12
+
+
+def time_key(created_at: datetime) -> int:
+    """The first seq an item written at ``created_at`` may take (before ties are broken)."""
+    return int(created_at.timestamp() * 1000) << TIME_KEY_BITS
 
 
 class InboxItemRow(Base):
@@ -298,7 +310,7 @@ class InboxRepository:
         inserts: list[dict[str, Any]] = []
         updated_ids: list[str] = []
         unchanged = 0
-        # Oldest first, so that seq (first-seen order) follows the platform's order in a page.
+        # Oldest first, so that ties within one millisecond keep the platform's order.
         for item in sorted(latest.values(), key=lambda i: (i.created_at, i.remote_id)):
             html = safe_item_html(item.html, item.text)
             old = existing.get(item.remote_id)
@@ -313,10 +325,28 @@ class InboxRepository:
                 unchanged += 1
         new_ids = [row["id"] for row in inserts]
         if inserts:
+            self._assign_time_keys(inserts)
             self._session.execute(ITEMS.insert(), inserts)
         if advance_cursor:
             self.set_cursor(account_id, cursor, stream)
         return PageResult(tuple(new_ids), tuple(updated_ids), unchanged)
+
+    def _assign_time_keys(self, inserts: list[dict[str, Any]]) -> None:
+        """Give each new row the free seq nearest above its time key (ties move up by one)."""
+        buckets = sorted({time_key(row["created_at"]) for row in inserts})
+        taken: set[int] = set()
+        for start in range(0, len(buckets), 200):
+            ranges = [
+                ITEMS.c.seq.between(bucket, bucket + (1 << TIME_KEY_BITS) - 1)
+                for bucket in buckets[start : start + 200]
+            ]
+            taken.update(self._session.execute(select(ITEMS.c.seq).where(or_(*ranges))).scalars())
+        for row in inserts:
+            seq = time_key(row["created_at"])
+            while seq in taken:
+                seq += 1
+            taken.add(seq)
+            row["seq"] = seq
 
     def _existing(self, account_id: str, remote_ids: list[str]) -> dict[str, Any]:
         """The stored columns the upsert compares, by remote id, read in chunks of 500."""

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import text
 
 from desktop_app.domain.inbox import (
     InboxFilter,
@@ -50,11 +53,38 @@ def test_a_failed_unit_of_work_keeps_items_and_cursor_as_they_were(store: Store)
     assert _all(store) == []
 
 
-def test_items_are_listed_newest_first_seen_first(store: Store) -> None:
+def test_items_are_listed_newest_first_by_the_time_the_citizen_wrote(store: Store) -> None:
     account = add_account(store, Network.FACEBOOK)
-    store_items(store, account, [incoming("2"), incoming("1")])  # stored oldest first
-    store_items(store, account, [incoming("0")])  # older, but seen later
-    assert [i.remote_id for i in _all(store)] == ["0", "2", "1"]
+    store_items(store, account, [incoming("2"), incoming("1")])
+    store_items(store, account, [incoming("0")])  # older, but seen later: still below
+    assert [i.remote_id for i in _all(store)] == ["2", "1", "0"]
+
+
+def test_one_sync_of_several_accounts_is_interleaved_by_time(store: Store) -> None:
+    """A sync stores account by account; the list must not group them (the urgent one first)."""
+    facebook = add_account(store, Network.FACEBOOK)
+    x = add_account(store, Network.X)
+    hours = {"fb-4": 4, "fb-16": 16, "fb-22": 22, "fb-10": 10}
+    store_items(
+        store, facebook, [incoming(r, created_at=T0 - timedelta(hours=h)) for r, h in hours.items()]
+    )
+    x_hours = {"x-1": 1, "x-6": 6, "x-30": 30}
+    store_items(
+        store, x, [incoming(r, created_at=T0 - timedelta(hours=h)) for r, h in x_hours.items()]
+    )
+    listed = [i.remote_id for i in _all(store)]
+    assert listed == ["x-1", "fb-4", "x-6", "fb-10", "fb-16", "fb-22", "x-30"]
+    with store.unit_of_work(read_only=True) as uow:
+        hits = uow.inbox.search("plogas", T0, limit=3)
+    assert [h.remote_id for h in hits] == ["x-1", "fb-4", "x-6"]
+
+
+def test_items_written_in_the_same_millisecond_all_get_a_place(store: Store) -> None:
+    account = add_account(store, Network.MASTODON)
+    same = [incoming(f"same-{n}", created_at=T0) for n in range(5)]
+    store_items(store, account, same[:3])
+    store_items(store, account, same[3:])
+    assert sorted(i.remote_id for i in _all(store)) == [f"same-{n}" for n in range(5)]
 
 
 def test_an_edit_updates_text_html_and_search(store: Store) -> None:
@@ -116,7 +146,7 @@ def test_search_matches_author_and_word_prefixes_including_swedish_letters(store
     assert fts5_query("a bc") == '"a" "bc"*'
 
 
-def test_search_returns_the_newest_first_seen_matches_first(store: Store) -> None:
+def test_search_returns_the_newest_matches_first(store: Store) -> None:
     account = add_account(store, Network.X)
     for batch in range(3):
         store_items(store, account, [incoming(f"{batch}{i}", f"plogbil {batch}") for i in range(3)])
@@ -226,3 +256,48 @@ def test_the_inbox_migration_goes_down_and_up_again(store: Store) -> None:
     store.migrate()
     names = inspect(store.engine).get_table_names()
     assert {"inbox_items", "inbox_sync_cursors", "inbox_fts"} <= set(names)
+
+
+def test_the_time_order_migration_renumbers_items_stored_in_first_seen_order(
+    tmp_path: Path,
+) -> None:
+    """Items stored before 0005 (seq = first seen) are listed, paged and searched by time after."""
+    from desktop_app.store.migrations.runner import upgrade
+
+    data = tmp_path / "old"
+    old = Store(f"sqlite:///{(data / 'kanal.sqlite3').as_posix()}", data)
+    data.mkdir(parents=True, exist_ok=True)
+    upgrade(old.engine, "0004", is_sqlite=True)
+    with old.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO accounts (id, network, display_name, handle, base_url, remote_id, "
+                "created_at, status, avatar_url) VALUES ('a1', 'x', 'Kommunen', 'kommunen', "
+                "'https://x.example', 'me', '2026-11-01 00:00:00', 'working', '')"
+            )
+        )
+        for seq, (remote_id, minutes) in enumerate([("late", 30), ("early", 5), ("mid", 10)], 1):
+            connection.execute(
+                text(
+                    "INSERT INTO inbox_items (seq, id, account_id, network, kind, remote_id, "
+                    "author_name, author_handle, author_avatar_url, text, html, url, created_at, "
+                    "first_seen_at, remote_state, state, flags) VALUES (:seq, :id, 'a1', 'x', "
+                    "'mention', :remote_id, 'Anna', 'anna', '', 'snöröjning', '', '', :created, "
+                    "'2026-11-20 10:00:00', 'visible', 'new', '')"
+                ),
+                {
+                    "seq": seq,
+                    "id": f"id-{remote_id}",
+                    "remote_id": remote_id,
+                    "created": (T0 + timedelta(minutes=minutes)).strftime("%Y-%m-%d %H:%M:%S"),
+                },
+            )
+    old.migrate()
+    assert [i.remote_id for i in _all(old)] == ["late", "mid", "early"]
+    with old.unit_of_work(read_only=True) as uow:
+        assert [h.remote_id for h in uow.inbox.search("snöröj", T0, limit=5)] == [
+            "late",
+            "mid",
+            "early",
+        ]
+    old.dispose()
