@@ -36,6 +36,7 @@ from desktop_app.networks.signin import (
     DEFAULT_TIMEOUT as SIGN_IN_TIMEOUT,
 )
 from desktop_app.networks.signin import (
+    FACEBOOK_REDIRECT_URI,
     FacebookSignIn,
     MastodonSignIn,
     OpenBrowser,
@@ -109,7 +110,8 @@ class SignInPreset:
     base_url: str = ""
     client_id: str = ""  # X: the app's OAuth 2.0 client id
     app_id: str = ""  # Facebook: the app id of the login dialog
-    app_secret: str = ""  # Facebook: only for apps that require it
+    app_secret: str = ""  # Facebook: needed for the 60-day token (fb_exchange_token)
+    redirect_uri: str = ""  # Facebook: the app's registered loopback redirect ("" = Kanal's)
 
 
 OnOtherPages = Callable[[FacebookPage, Sequence[FacebookPage]], None]
@@ -425,13 +427,16 @@ def sign_in_with_browser(
     client_id: str = "",
     app_id: str = "",
     app_secret: str = "",
+    redirect_uri: str = "",
     http_factory: HttpFactory = HttpClient,
     timeout: float = SIGN_IN_TIMEOUT,
 ) -> dict[str, str]:
     """Run the platform's browser sign-in (RFC 8252) and return the credentials to store.
 
-    X needs the app's OAuth 2.0 ``client_id``, Facebook the app's ``app_id`` (and a secret if
-    the app requires one); Mastodon registers Kanal on the instance itself.
+    X needs the app's OAuth 2.0 ``client_id``, Facebook the app's ``app_id`` and its secret
+    (without the secret the token cannot be exchanged for a 60-day one and lasts an hour) and,
+    when the app registered another one, the loopback ``redirect_uri``; Mastodon registers
+    Kanal on the instance itself.
     """
     if network not in BROWSER_SIGN_IN:
         raise ValueError(f"{network.value} has no browser sign-in; give its credentials instead")
@@ -451,7 +456,14 @@ def sign_in_with_browser(
         if network is Network.FACEBOOK:
             root, version = split_graph_url(base_url)
             tokens = FacebookSignIn(
-                root, version, app_id, http, app_secret or None, open_browser, timeout
+                root,
+                version,
+                app_id,
+                http,
+                app_secret or None,
+                open_browser,
+                timeout,
+                redirect_uri or FACEBOOK_REDIRECT_URI,
             ).run()
             return {"access_token": str(tokens["access_token"])}
         tokens = MastodonSignIn(base_url, http, open_browser, timeout).run()

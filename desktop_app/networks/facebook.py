@@ -52,10 +52,40 @@ DEFAULT_GRAPH_VERSION = "v25.0"
 DEFAULT_GRAPH_ROOT = "https://graph.facebook.com"
 RECENT_POSTS = 25  # the page's posts whose comments the inbox follows
 _RATE_LIMIT_CODES = frozenset({4, 17, 32, 341, 613, *range(80001, 80015)})
-_AUTH_CODES = frozenset({102, 190, 10, *range(200, 300)})
+# Only a token that no longer works means "sign in again" (Meta: 102 and 190 with its subcodes
+# 458-467). 10 and 200-299 are permission errors, often a refusal of one action ("(#200)
+# Permissions error" on someone else's comment): those are refusals, except when the message
+# names a permission the sign-in did not grant, which a new sign-in can fix.
+_AUTH_CODES = frozenset({102, 190})
+_PERMISSION_CODES = frozenset({10, *range(200, 300)})
+_MISSING_PERMISSION = re.compile(
+    r"\b(pages_[a-z_]+|publish_[a-z_]+|manage_pages)\b|not (been )?granted|has not authorized",
+    re.IGNORECASE,
+)
 _TRANSIENT_CODES = frozenset({1, 2})
+_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 _COMMENT_FIELDS = "id,message,created_time,from,parent,permalink_url,is_hidden"
 _VISITOR_POST_FIELDS = "id,message,created_time,updated_time,from,permalink_url,is_hidden"
+
+
+def require_https(url: str) -> None:
+    """Tokens travel in the query string (``access_token=``): never over plain http to a real
+    host. Loopback (the emulator, a local proxy) is the one exception."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme == "https":
+        return
+    if parts.scheme == "http" and (host in _LOOPBACK_HOSTS or host.startswith("127.")):
+        return
+    raise Rejected(
+        f"refusing to send a Facebook token to {parts.scheme}://{host} without https",
+        f"Adressen {url} använder inte https; Facebook-token skickas bara krypterat. "
+        f"Use an https:// address (e.g. {DEFAULT_GRAPH_ROOT}/{DEFAULT_GRAPH_VERSION}).",
+    )
+
+
+class InvalidCursor(Rejected):
+    """Graph no longer knows the item a paging cursor names (deleted, or a reset emulator)."""
 
 
 def split_graph_url(base_url: str) -> tuple[str, str]:
@@ -82,7 +112,13 @@ def graph_error(response: requests.Response, *, replay_safe: bool) -> NetworkErr
     user_message = str(error.get("error_user_msg") or error.get("error_user_title") or "")
     label = f"Graph API error {code}" + (f"/{subcode}" if subcode else "")
     if code in _AUTH_CODES:
-        return AuthExpired(f"Facebook: the sign-in no longer works or lacks a permission ({label})")
+        return AuthExpired(f"Facebook: the sign-in no longer works; sign in again ({label})")
+    if code in _PERMISSION_CODES:
+        if _MISSING_PERMISSION.search(message):
+            return AuthExpired(
+                f"Facebook: the sign-in lacks a permission; sign in again and grant it ({label})"
+            )
+        return Rejected(f"Facebook refused ({label})", user_message or message or label)
     if code in _RATE_LIMIT_CODES:
         return RateLimited(f"Facebook is rate-limiting this page ({label})", usage_until(response))
     if code in _TRANSIENT_CODES or error.get("is_transient") is True:
@@ -102,6 +138,8 @@ def graph_error(response: requests.Response, *, replay_safe: bool) -> NetworkErr
         )
     if response.status_code >= 500:
         return status_error(response, replay_safe=replay_safe, detail=label, platform=PLATFORM)
+    if code == 100 and "cursor" in message.lower():
+        return InvalidCursor(f"Facebook refused a paging cursor ({label})", message)
     return Rejected(f"Facebook refused ({label})", user_message or message or label)
 
 
@@ -154,6 +192,7 @@ class FacebookConnector:
         self, base_url: str, page_id: str | None, secrets: AccountSecrets, http: HttpClient
     ) -> None:
         self.root, self.version = split_graph_url(base_url or DEFAULT_GRAPH_ROOT)
+        require_https(self.root)
         self.page_id = page_id or None
         self._secrets = secrets
         self._http = http
@@ -184,9 +223,8 @@ class FacebookConnector:
         query["access_token"] = token
         url = self.url(path)
         if path.startswith("http"):  # a paging.next URL: it may carry a token of its own
-            parts = urlsplit(path)
-            kept = [(k, v) for k, v in parse_qsl(parts.query) if k != "access_token"]
-            url = urlunsplit(parts._replace(query=urlencode(kept)))
+            require_https(path)
+            url = _without_token(path)
         return self._http.request(
             method,
             url,
@@ -424,6 +462,7 @@ class FacebookConnector:
             return self._visitor_page(state)
         page = self._page_id()
         afters: dict[str, str] = dict(state.get("after") or {})
+        since: dict[str, int] = dict(state.get("since") or {})
         queue: list[str] = list(state.get("queue") or [])
         if not queue:
             feed = self._page_call(
@@ -435,40 +474,69 @@ class FacebookConnector:
                 if isinstance(e, dict) and "id" in e
             ]
             afters = {k: v for k, v in afters.items() if k in queue}
+            since = {k: v for k, v in since.items() if k in queue}
         if not queue:
-            return self._visitor_page({**state, "after": afters, "queue": []})
+            return self._visitor_page({**state, "after": afters, "since": since, "queue": []})
         post_id = queue[0]
+        body, resumed = self._comments_page(post_id, afters.get(post_id), since.get(post_id))
+        data = [c for c in body.get("data", []) if isinstance(c, dict)]
+        paging = obj(body.get("paging"))
+        cursors = obj(paging.get("cursors"))
+        if data and cursors.get("after"):
+            afters[post_id] = str(cursors["after"])
+        elif resumed:
+            afters.pop(post_id, None)  # the next pass reads from `since` until a cursor comes
+        for comment in data:
+            stamp = parse_time(comment.get("created_time"))
+            if stamp is not None:
+                since[post_id] = max(int(stamp.timestamp()), int(since.get(post_id, 0)))
+        if not paging.get("next"):
+            queue.pop(0)
+        items = tuple(
+            self._item(c, post_id) for c in data if str((c.get("from") or {}).get("id", "")) != page
+        )
+        next_state = {**state, "after": afters, "since": since, "queue": queue}
+        if not queue:
+            next_state["stage"] = "visitors"
+        # Visitors' posts come after the comments, so a pass always has a next page here.
+        return InboxPage(items, encode_cursor(next_state), True)
+
+    def _comments_page(
+        self, post_id: str, after: str | None, since: int | None
+    ) -> tuple[dict[str, Any], bool]:
+        """One page of a post's comments after ``after``; (answer, whether it had to re-walk).
+
+        When Graph refuses the cursor (its comment was deleted, say), the walk starts again
+        from the second of the newest comment seen (``since``, inclusive), so comments that
+        came later still arrive; the few already read again are upserted harmlessly.
+        """
         params: dict[str, Any] = {
             "fields": _COMMENT_FIELDS,
             "filter": "stream",
             "order": "chronological",
             "limit": 100,
         }
-        if afters.get(post_id):
-            params["after"] = afters[post_id]
+        resumed = False
+        if after:
+            try:
+                body = self._page_call(
+                    "GET", f"{post_id}/comments", params={**params, "after": after}
+                )
+                return (body if isinstance(body, dict) else {}), False
+            except InvalidCursor:
+                resumed = True
+        if isinstance(since, int):
+            params["since"] = since
         body = self._page_call("GET", f"{post_id}/comments", params=params)
-        data = [c for c in body.get("data", []) if isinstance(c, dict)]
-        paging = obj(body.get("paging"))
-        cursors = obj(paging.get("cursors"))
-        if data and cursors.get("after"):
-            afters[post_id] = str(cursors["after"])
-        if not paging.get("next"):
-            queue.pop(0)
-        items = tuple(
-            self._item(c, post_id) for c in data if str((c.get("from") or {}).get("id", "")) != page
-        )
-        next_state = {**state, "after": afters, "queue": queue}
-        if not queue:
-            next_state["stage"] = "visitors"
-        # Visitors' posts come after the comments, so a pass always has a next page here.
-        return InboxPage(items, encode_cursor(next_state), True)
+        return (body if isinstance(body, dict) else {}), resumed
 
     def _visitor_page(self, state: dict[str, Any]) -> InboxPage:
         """One page of visitors' posts on the page, newer than the newest seen in earlier passes.
 
         ``since`` is the creation second of the newest visitor post seen; ``seen`` its ids (Graph
-        compares ``since`` inclusively, at whole seconds). While a walk pages back through older
-        posts it keeps the Graph ``after`` cursor and the newest second it met (``top``).
+        compares ``since`` inclusively, at whole seconds). ``paging`` is opaque: a walk follows
+        ``paging.next`` as given (feed-type edges page by time, not by cursor) until it is
+        missing, keeping the link (without its token) and the newest second it met (``top``).
         """
         page = self._page_id()
         walk = obj(state.get("visitors"))
@@ -476,40 +544,25 @@ class FacebookConnector:
         seen = [str(i) for i in walk.get("seen") or []]
         top = walk.get("top", since)
         top_ids = [str(i) for i in walk.get("top_ids", seen)]
-        params: dict[str, Any] = {"fields": _VISITOR_POST_FIELDS, "limit": 100}
-        if isinstance(since, int):
-            params["since"] = since
-        if walk.get("after"):
-            params["after"] = str(walk["after"])
-        try:
-            body = self._page_call("GET", f"{page}/visitor_posts", params=params)
-        except Rejected:
-            if "after" not in params:
-                raise
-            # The post the cursor pointed at is gone: walk again from the newest (upserts make
-            # the items already read harmless).
-            del params["after"]
-            body = self._page_call("GET", f"{page}/visitor_posts", params=params)
+        body = self._visitor_answer(page, since, walk.get("next"))
         data = [p for p in body.get("data", []) if isinstance(p, dict) and p.get("id")]
         items = []
         for post in data:
             post_id = str(post["id"])
-            created = require_time(post.get("created_time"))
-            second = int(created.timestamp())
+            second = int(require_time(post.get("created_time")).timestamp())
             if not isinstance(top, int) or second > top:
                 top, top_ids = second, [post_id]
             elif second == top and post_id not in top_ids:
                 top_ids.append(post_id)
             if post_id not in seen:
                 items.append(self._visitor_item(post))
-        paging = obj(body.get("paging"))
-        after = obj(paging.get("cursors")).get("after")
+        next_url = obj(body.get("paging")).get("next")
         next_state = dict(state)
-        if data and paging.get("next") and after:
+        if data and isinstance(next_url, str) and next_url:
             next_state["visitors"] = {
                 "since": since,
                 "seen": seen,
-                "after": str(after),
+                "next": _without_token(next_url),
                 "top": top,
                 "top_ids": top_ids,
             }
@@ -517,6 +570,20 @@ class FacebookConnector:
         next_state["visitors"] = {"since": top, "seen": top_ids}
         next_state.pop("stage", None)
         return InboxPage(tuple(items), encode_cursor(next_state), False)
+
+    def _visitor_answer(self, page: str, since: Any, next_url: Any) -> dict[str, Any]:
+        """The first page since ``since``, or the page ``next_url`` names."""
+        params: dict[str, Any] = {"fields": _VISITOR_POST_FIELDS, "limit": 100}
+        if isinstance(since, int):
+            params["since"] = since
+        if isinstance(next_url, str) and next_url:
+            try:
+                body = self._page_call("GET", next_url)
+                return body if isinstance(body, dict) else {}
+            except Rejected:
+                pass  # the link no longer works: walk again from the newest (upserts are harmless)
+        body = self._page_call("GET", f"{page}/visitor_posts", params=params)
+        return body if isinstance(body, dict) else {}
 
     @staticmethod
     def _visitor_item(post: dict[str, Any]) -> RemoteItem:
@@ -609,6 +676,15 @@ class FacebookConnector:
 
     def close(self) -> None:
         self._http.close()
+
+
+def _without_token(url: str) -> str:
+    """A paging link as kept in a cursor: never with a token in it."""
+    parts = urlsplit(url)
+    kept = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "access_token"
+    ]
+    return urlunsplit(parts._replace(query=urlencode(kept)))
 
 
 def _code(response: requests.Response) -> int:

@@ -299,7 +299,7 @@ def test_login_dialog_and_token_exchange(sb: SandboxServer, http: requests.Sessi
     info = sb.platforms()["facebook"]
     params = {
         "client_id": info["app_id"],
-        "redirect_uri": "http://localhost:8123/fb",
+        "redirect_uri": info["redirect_uris"][0],
         "state": "s1",
         "scope": "pages_show_list,pages_manage_posts",
         "response_type": "code",
