@@ -23,7 +23,7 @@ from urllib.request import urlopen
 from desktop_app.domain.accounts import Account, AccountStatus
 from desktop_app.domain.errors import AuthExpired, NetworkError, RateLimited, Rejected
 from desktop_app.domain.networks import Network
-from desktop_app.networks.base import Connector, Identity
+from desktop_app.networks.base import Connector, Identity, check_account
 from desktop_app.networks.facebook import FacebookConnector, split_graph_url
 from desktop_app.networks.factory import (
     CREDENTIAL_NAMES,
@@ -31,6 +31,7 @@ from desktop_app.networks.factory import (
     HttpFactory,
     build_connector,
 )
+from desktop_app.networks.health import AccountHealth, generic_check
 from desktop_app.networks.http import HttpClient
 from desktop_app.networks.signin import (
     DEFAULT_TIMEOUT as SIGN_IN_TIMEOUT,
@@ -306,6 +307,19 @@ class AccountService:
 
         return self.store_access(job)
 
+    def check(self, account_id: str) -> AccountHealth:
+        """A diagnostic of the account as the platform sees it (token, expiry, permissions,
+        rate-limit headroom), each finding with what to do. Reads only: nothing is changed."""
+        account = self.get(account_id)
+        try:
+            connector: Connector = build_connector(account, self.secrets, self._http_factory)
+        except NetworkError as error:  # e.g. an http:// address refused before any call
+            return generic_check(_raiser(error))
+        try:
+            return check_account(connector)
+        finally:
+            connector.close()
+
     # -- signing in again --------------------------------------------------------------------
 
     def reconnect(
@@ -470,6 +484,13 @@ def sign_in_with_browser(
         return {"access_token": str(tokens["access_token"])}
     finally:
         http.close()
+
+
+def _raiser(error: NetworkError) -> Callable[[], Identity]:
+    def verify() -> Identity:
+        raise error
+
+    return verify
 
 
 def _choose_first_page(connector: FacebookConnector, on_other_pages: OnOtherPages | None) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Protocol
 
 from desktop_app.domain.networks import Network
+from desktop_app.networks.health import AccountHealth, generic_check
 
 
 @dataclass(frozen=True)
@@ -135,3 +136,20 @@ class Connector(Protocol):
     def limits(self) -> PlatformLimits: ...
 
     def close(self) -> None: ...
+
+
+class Checkable(Protocol):
+    """A connector that can say more about its account than who it is (``accounts check``)."""
+
+    def check(self) -> AccountHealth: ...
+
+
+def check_account(connector: Connector) -> AccountHealth:
+    """The connector's own ``check()`` when it has one; otherwise the default: verify the
+    identity and report what the platform said. Connectors override it by defining ``check``."""
+    own = getattr(connector, "check", None)
+    if callable(own):
+        result = own()
+        if isinstance(result, AccountHealth):
+            return result
+    return generic_check(connector.verify)

@@ -44,12 +44,27 @@ from desktop_app.networks.common import (
     parse_time,
     require_time,
 )
+from desktop_app.networks.health import (
+    SIGN_IN_AGAIN,
+    AccountHealth,
+    Finding,
+    Severity,
+    usage_finding,
+    usage_percent,
+)
 from desktop_app.networks.http import HttpClient, decode_json, rate_limit_until, status_error
 from desktop_app.secrets import AccountSecrets
 
 PLATFORM = "Facebook"
 DEFAULT_GRAPH_VERSION = "v25.0"
 DEFAULT_GRAPH_ROOT = "https://graph.facebook.com"
+# The permissions Kanal needs on the page (pages_show_list only lists the pages).
+NEEDED_SCOPES = (
+    "pages_manage_posts",
+    "pages_read_engagement",
+    "pages_manage_engagement",
+    "pages_read_user_content",
+)
 RECENT_POSTS = 25  # the page's posts whose comments the inbox follows
 _RATE_LIMIT_CODES = frozenset({4, 17, 32, 341, 613, *range(80001, 80015)})
 # Only a token that no longer works means "sign in again" (Meta: 102 and 190 with its subcodes
@@ -82,6 +97,10 @@ def require_https(url: str) -> None:
         f"Adressen {url} använder inte https; Facebook-token skickas bara krypterat. "
         f"Use an https:// address (e.g. {DEFAULT_GRAPH_ROOT}/{DEFAULT_GRAPH_VERSION}).",
     )
+
+
+class ObjectGone(Rejected):
+    """The object is deleted (or never existed): Graph's 100 with subcode 33."""
 
 
 class InvalidCursor(Rejected):
@@ -138,6 +157,8 @@ def graph_error(response: requests.Response, *, replay_safe: bool) -> NetworkErr
         )
     if response.status_code >= 500:
         return status_error(response, replay_safe=replay_safe, detail=label, platform=PLATFORM)
+    if code == 100 and subcode == 33:
+        return ObjectGone(f"Facebook: the object no longer exists ({label})", message)
     if code == 100 and "cursor" in message.lower():
         return InvalidCursor(f"Facebook refused a paging cursor ({label})", message)
     return Rejected(f"Facebook refused ({label})", user_message or message or label)
@@ -527,7 +548,10 @@ class FacebookConnector:
                 resumed = True
         if isinstance(since, int):
             params["since"] = since
-        body = self._page_call("GET", f"{post_id}/comments", params=params)
+        try:
+            body = self._page_call("GET", f"{post_id}/comments", params=params)
+        except ObjectGone:
+            return {}, True  # the post was deleted while the pass was under way: skip it
         return (body if isinstance(body, dict) else {}), resumed
 
     def _visitor_page(self, state: dict[str, Any]) -> InboxPage:
@@ -674,8 +698,106 @@ class FacebookConnector:
             ),
         )
 
+    def check(self) -> AccountHealth:
+        """Token validity and expiry (``debug_token``), the permissions Kanal needs, the page
+        name and the rate-limit headroom (``X-App-Usage``/``X-Page-Usage``)."""
+        findings: list[Finding] = []
+        debug = self._debug_token()
+        valid = bool(debug.get("is_valid"))
+        expires_at = _epoch(debug.get("expires_at"))
+        granted = tuple(str(s) for s in debug.get("scopes") or [])
+        missing = tuple(s for s in NEEDED_SCOPES if s not in granted)
+        findings.append(_token_finding(valid, debug, expires_at))
+        if valid:
+            findings.append(_scope_finding(missing))
+        name, percent = "", None
+        if valid:
+            try:
+                identity = self.verify()
+                name = identity.display_name
+                response = self._send(
+                    "GET",
+                    self._page_id(),
+                    self._ensure_page_token(),
+                    replay_safe=True,
+                    params={"fields": "id,name"},
+                )
+                percent = usage_percent(
+                    response.headers, ("X-App-Usage", "X-Page-Usage", "X-Business-Use-Case-Usage")
+                )
+                findings.append(Finding("identity", Severity.OK, f"Posting as the page {name}."))
+                findings.append(usage_finding(percent))
+            except NetworkError as error:
+                reason = getattr(error, "reason", None) or error.message
+                findings.append(Finding("identity", Severity.PROBLEM, reason, SIGN_IN_AGAIN))
+        return AccountHealth(
+            name=name,
+            token_valid=valid,
+            expires_at=expires_at,
+            granted_scopes=granted,
+            missing_scopes=missing,
+            usage_percent=percent,
+            findings=tuple(findings),
+        )
+
+    def _debug_token(self) -> dict[str, Any]:
+        """What Graph says about the stored user token (asked with that token itself)."""
+        response = self._send(
+            "GET",
+            f"{self.root}/{self.version}/debug_token",
+            self._user_token,
+            replay_safe=True,
+            params={"input_token": self._user_token},
+        )
+        if response.status_code >= 400:
+            error = graph_error(response, replay_safe=True)
+            if isinstance(error, AuthExpired):
+                return {"is_valid": False, "error": {"message": error.message}}
+            raise error
+        body = decode_json(response, replay_safe=True, platform=PLATFORM)
+        return obj(obj(body).get("data"))
+
     def close(self) -> None:
         self._http.close()
+
+
+def _epoch(value: Any) -> datetime | None:
+    """``expires_at`` of debug_token: epoch seconds, 0 meaning never."""
+    if isinstance(value, int) and value > 0:
+        return datetime.fromtimestamp(value, UTC)
+    return None
+
+
+def _token_finding(valid: bool, debug: dict[str, Any], expires_at: datetime | None) -> Finding:
+    if not valid:
+        reason = str(obj(debug.get("error")).get("message") or "the token no longer works")
+        return Finding("token", Severity.PROBLEM, f"Facebook: {reason}", SIGN_IN_AGAIN)
+    if expires_at is None:
+        return Finding("expiry", Severity.OK, "The sign-in does not expire.")
+    left = expires_at - datetime.now(UTC)
+    when = f"{expires_at:%Y-%m-%d %H:%M} UTC"
+    if left < timedelta(days=1):
+        return Finding(
+            "expiry",
+            Severity.PROBLEM,
+            f"The sign-in is a short-lived token and expires {when}.",
+            "Enter the Meta app's secret and sign in again, so Kanal gets a 60-day token.",
+        )
+    if left < timedelta(days=14):
+        return Finding("expiry", Severity.WARNING, f"The sign-in expires {when}.", SIGN_IN_AGAIN)
+    return Finding("expiry", Severity.OK, f"The sign-in is valid until {when}.")
+
+
+def _scope_finding(missing: tuple[str, ...]) -> Finding:
+    if not missing:
+        return Finding("permissions", Severity.OK, "Every permission Kanal needs is granted.")
+    return Finding(
+        "permissions",
+        Severity.PROBLEM,
+        f"Permissions not granted: {', '.join(missing)}.",
+        "Sign in again and allow every permission; a live Meta app needs them approved in "
+        "App Review first (see docs/platforms.md).",
+    )
 
 
 def _without_token(url: str) -> str:

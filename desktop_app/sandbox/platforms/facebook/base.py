@@ -105,6 +105,9 @@ class FacebookBase(Platform):
         self.demo_token = ""
         self._counter = 100_000_000_000_000 + (ctx.seed % 1000) * 10_000_000
         self.people: dict[str, str] = {}
+        # Ids repeat after a reset (same seed); cursors carry this world's mark, so a cursor from
+        # before the reset is refused as Graph refuses one whose item is gone.
+        self.world = self.fresh_secret("", 6)
 
     def _next(self) -> str:
         self._counter += 1 + (self._counter % 5)

@@ -57,12 +57,12 @@ class FacebookEdges(FacebookNodes):
         start = 0
         after, before = req.param("after"), req.param("before")
         if after:
-            anchor = decode_cursor(after)
+            anchor = self._cursor_item(after)
             if anchor not in ids:
                 return self._error("(#100) The after cursor is invalid", 100)
             start = ids.index(anchor) + 1
         elif before:
-            anchor = decode_cursor(before)
+            anchor = self._cursor_item(before)
             if anchor not in ids:
                 return self._error("(#100) The before cursor is invalid", 100)
             start = max(0, ids.index(anchor) - limit)
@@ -70,8 +70,8 @@ class FacebookEdges(FacebookNodes):
         paging: dict[str, Any] = {}
         if chosen:
             paging["cursors"] = {
-                "before": encode_cursor(chosen[0]["id"]),
-                "after": encode_cursor(chosen[-1]["id"]),
+                "before": encode_cursor(f"{self.world}:{chosen[0]['id']}"),
+                "after": encode_cursor(f"{self.world}:{chosen[-1]['id']}"),
             }
             keep = [(k, v[0]) for k, v in req.query.items() if k not in ("after", "before")]
             base = f"{self.base_url}/{version}/{node_id}/{edge}"
@@ -82,6 +82,11 @@ class FacebookEdges(FacebookNodes):
                 before_pair = ("before", paging["cursors"]["before"])
                 paging["previous"] = f"{base}?{urlencode([*keep, before_pair])}"
         return chosen, paging
+
+    def _cursor_item(self, cursor: str) -> str | None:
+        """The item a cursor names; None for a cursor of another world (before a reset)."""
+        world, _, item = (decode_cursor(cursor) or "").partition(":")
+        return item if world == self.world else None
 
     def _time_page(
         self, req: Request, items: list[dict[str, Any]], node_id: str, edge: str, version: str
