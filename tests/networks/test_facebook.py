@@ -40,9 +40,10 @@ from desktop_app.networks.http import HttpClient
 from desktop_app.networks.signin import FacebookSignIn, SignInCancelled
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.secrets import SecretStore
-from tests.networks.helpers import ConsentBrowser, make_account, store_credentials
+from tests.networks.helpers import ConsentBrowser, fast_http, make_account, store_credentials
 from tests.networks.memory_keyring import MemoryKeyring
 from tests.support.facebook import emulated_facebook, registered_redirect
+from tests.support.facebook_contract import GraphContract
 
 
 def connect(
@@ -725,3 +726,76 @@ def test_check_names_missing_permissions_with_an_action(
     assert revoked.token_valid is False
     assert "Sign in again" in revoked.findings[0].action
     assert info["app_id"]
+
+
+def test_every_request_and_answer_of_a_working_day_matches_the_graph_specs(
+    sandbox: SandboxServer, secret_store: SecretStore, image_file: Path
+) -> None:
+    """The connector's requests (parameters, enum values) and the emulator's answers (fields and
+    types of Page, PagePost, Comment, Photo; envelopes and paging as in Meta's samples)."""
+    info = sandbox.platforms()["facebook"]
+    contract = GraphContract(page_ids=tuple(info["page_ids"]))
+
+    def recorded_http() -> HttpClient:
+        client = fast_http()
+        client.session.hooks["response"].append(contract.record)
+        return client
+
+    for n in range(120):  # more than one page of visitors' posts: time-based `next`
+        sandbox.stage_public(platform="facebook", kind="mention", author="V", text=f"Besök {n}")
+    fb = connect(sandbox, secret_store, recorded_http)
+    fb.verify()
+    fb.publish(PostRequest(text=text(), idempotency_key="c1", link="https://example.org/a"))
+    fb.publish(
+        PostRequest(
+            text=text(), idempotency_key="c2", media=(MediaUpload(image_file, "image/png", "Alt"),)
+        )
+    )
+    post = fb.publish(
+        PostRequest(
+            text=text(),
+            idempotency_key="c3",
+            media=(
+                MediaUpload(image_file, "image/png", "Ett"),
+                MediaUpload(image_file, "image/png", "Två"),
+            ),
+        )
+    )
+    for n in range(3):
+        sandbox.stage_public(
+            platform="facebook", kind="comment", author="A", text=f"K {n}", post_id=post.remote_id
+        )
+    items, _ = all_inbox(fb)
+    comment = next(i for i in items if i.kind is ItemKind.COMMENT)
+    fb.reply(comment, "Tack!", "r1")
+    fb.moderate(comment, ModerationAction.HIDE)
+    fb.moderate(comment, ModerationAction.UNHIDE)
+    fb.moderate(comment, ModerationAction.DELETE)
+    scheduled = PostRequest(
+        text=text(),
+        idempotency_key="c4",
+        scheduled_at=datetime.now(UTC) + timedelta(hours=2),
+    )
+    fb.publish(scheduled)
+    assert fb.find_post(scheduled, datetime.now(UTC) - timedelta(minutes=1)) is not None
+    fb.check()
+    fb.delete_post(post.remote_id)
+    fb.close()
+    contract.assert_valid()
+    assert not contract.unknown
+    assert contract.validated >= {
+        "GET /me/accounts",
+        "GET /{page-id}/feed",
+        "GET /{page-id}/visitor_posts",
+        "GET /{page-id}/scheduled_posts",
+        "POST /{page-id}/feed",
+        "POST /{page-id}/photos",
+        "GET /{object-id}/comments",
+        "POST /{object-id}/comments",
+        "GET /{post-id}",
+        "POST /{comment-id}",
+        "DELETE /{comment-id}",
+        "DELETE /{post-id}",
+        "GET /{page-id}",
+        "GET /debug_token",
+    }
