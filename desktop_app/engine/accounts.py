@@ -311,12 +311,19 @@ class AccountService:
         """A diagnostic of the account as the platform sees it (token, expiry, permissions,
         rate-limit headroom), each finding with what to do. Reads only: nothing is changed."""
         account = self.get(account_id)
+        seen: list[Mapping[str, str]] = []
+
+        def recording_http() -> HttpClient:
+            client = self._http_factory()
+            client.session.hooks["response"].append(lambda r, *_a, **_k: seen.append(r.headers))
+            return client
+
         try:
-            connector: Connector = build_connector(account, self.secrets, self._http_factory)
+            connector: Connector = build_connector(account, self.secrets, recording_http)
         except NetworkError as error:  # e.g. an http:// address refused before any call
             return generic_check(_raiser(error))
         try:
-            return check_account(connector)
+            return check_account(connector, seen)
         finally:
             connector.close()
 

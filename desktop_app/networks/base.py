@@ -6,6 +6,7 @@ adding one module. Every method raises only the errors of ``desktop_app.domain.e
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -144,12 +145,16 @@ class Checkable(Protocol):
     def check(self) -> AccountHealth: ...
 
 
-def check_account(connector: Connector) -> AccountHealth:
+def check_account(
+    connector: Connector, responses: Sequence[Mapping[str, str]] = ()
+) -> AccountHealth:
     """The connector's own ``check()`` when it has one; otherwise the default: verify the
-    identity and report what the platform said. Connectors override it by defining ``check``."""
+    identity and report what the platform said, with the rate-limit headroom of the answers'
+    headers (``responses``, collected by the caller's HTTP client). Connectors override it by
+    defining ``check``."""
     own = getattr(connector, "check", None)
     if callable(own):
         result = own()
         if isinstance(result, AccountHealth):
             return result
-    return generic_check(connector.verify)
+    return generic_check(connector.verify, responses)

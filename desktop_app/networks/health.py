@@ -8,7 +8,7 @@ expiry, granted permissions, rate-limit headroom) overrides it.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -58,8 +58,40 @@ class AccountHealth:
 SIGN_IN_AGAIN = "Sign in again (kanal accounts add --sign-in, or Accounts → Sign in again)."
 
 
-def generic_check(verify: Callable[[], Any]) -> AccountHealth:
-    """Asks who the credentials belong to; the platform's refusal becomes a finding."""
+# Rate-limit headers as (remaining, limit) pairs: X, Mastodon, Bluesky (IETF draft) and GitHub-
+# style names; Meta's JSON usage headers are read by ``usage_percent``.
+_REMAINING_LIMIT = (
+    ("x-rate-limit-remaining", "x-rate-limit-limit"),
+    ("X-RateLimit-Remaining", "X-RateLimit-Limit"),
+    ("RateLimit-Remaining", "RateLimit-Limit"),
+)
+META_USAGE = ("X-App-Usage", "X-Page-Usage", "X-Business-Use-Case-Usage")
+
+
+def headers_usage(responses: Sequence[Mapping[str, str]]) -> int | None:
+    """The highest share of a rate limit used (percent) that any of the answers reported."""
+    highest: int | None = None
+    for headers in responses:
+        for remaining_name, limit_name in _REMAINING_LIMIT:
+            try:
+                remaining = float(headers.get(remaining_name) or "")
+                limit = float(headers.get(limit_name) or "")
+            except ValueError:
+                continue
+            if limit > 0:
+                used = round(100 * (limit - remaining) / limit)
+                highest = max(highest or 0, min(100, max(0, used)))
+        meta = usage_percent(headers, META_USAGE)
+        if meta is not None:
+            highest = max(highest or 0, meta)
+    return highest
+
+
+def generic_check(
+    verify: Callable[[], Any], responses: Sequence[Mapping[str, str]] = ()
+) -> AccountHealth:
+    """Asks who the credentials belong to; the platform's refusal becomes a finding, and the
+    rate-limit headers of the answers (``responses``, filled while verifying) the headroom."""
     try:
         identity = verify()
     except AuthExpired as error:
@@ -91,10 +123,15 @@ def generic_check(verify: Callable[[], Any]) -> AccountHealth:
             )
         )
     name = str(getattr(identity, "display_name", "") or getattr(identity, "handle", ""))
+    percent = headers_usage(responses)
     return AccountHealth(
         name=name,
         token_valid=True,
-        findings=(Finding("identity", Severity.OK, f"Signed in as {name}."),),
+        usage_percent=percent,
+        findings=(
+            Finding("identity", Severity.OK, f"Signed in as {name}."),
+            usage_finding(percent),
+        ),
     )
 
 

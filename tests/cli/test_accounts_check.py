@@ -40,6 +40,9 @@ def test_check_reports_each_account_with_findings_and_actions(sandbox: SandboxSe
     assert fb["missing_scopes"] == [] and fb["expires_at"]
     assert {f["topic"] for f in fb["findings"]} >= {"expiry", "permissions", "rate_limit"}
     assert report[mastodon]["ok"] and report[mastodon]["findings"][0]["topic"] == "identity"
+    # The generic check reads the rate-limit headers of the answers (Mastodon's X-RateLimit-*).
+    assert isinstance(report[mastodon]["usage_percent"], int)
+    assert report[mastodon]["findings"][1]["topic"] == "rate_limit"
     token = sandbox.platforms()["facebook"]["credentials"]["access_token"]
     assert token not in done.stdout and token not in done.stderr
 
