@@ -1,8 +1,16 @@
 """A Facebook Page through the Graph API (version configurable, default v25.0).
 
-The user signs in once; the keyring keeps their *user* token and the connector exchanges it for
-the page's own token through ``/me/accounts`` (cached in the keyring too, fetched again when the
-Graph API says it expired). Graph API errors carry numeric codes that map to the taxonomy.
+The user signs in once (``signin.FacebookSignIn``, which exchanges the one-hour token for a 60-day
+one); the keyring keeps that *user* token and the connector takes the page's own token from it
+through ``/me/accounts`` (cached in the keyring too, fetched again when Graph answers 190). A page
+token taken with a long-lived user token does not expire, but any token may be invalidated.
+
+Graph API errors carry numeric codes that map to the taxonomy: only a token that no longer works
+(102, 190) or a missing permission asks for a new sign-in; other permission errors (10, 200-299)
+refuse one action. ``paging`` is opaque: lists follow ``paging.next`` until it is missing (feed-type
+edges page by time, comments by cursor), and a comment cursor Graph no longer accepts is replaced
+by a walk from the newest comment's second. Tokens travel in the query, so only https (loopback
+excepted).
 """
 
 from __future__ import annotations
