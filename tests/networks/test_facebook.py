@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -42,7 +43,7 @@ from desktop_app.sandbox.server import SandboxServer
 from desktop_app.secrets import SecretStore
 from tests.networks.helpers import ConsentBrowser, fast_http, make_account, store_credentials
 from tests.networks.memory_keyring import MemoryKeyring
-from tests.support.facebook import emulated_facebook, registered_redirect
+from tests.support.facebook import emulated_facebook, free_redirect, registered_redirect
 from tests.support.facebook_contract import GraphContract
 
 
@@ -604,8 +605,30 @@ def test_sign_in_with_an_unregistered_redirect_is_blocked(sandbox: SandboxServer
             info["app_secret"],
             open_browser=ConsentBrowser(),
             timeout=5,
-            redirect_uri="http://127.0.0.1:1/not-registered",
+            redirect_uri=free_redirect(),  # free, but not on the app's list
         ).run()
+
+
+def test_a_busy_redirect_port_is_a_clear_refusal(sandbox: SandboxServer) -> None:
+    info = sandbox.platforms()["facebook"]
+    root, version = split_graph_url(info["base_url"])
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        browser = ConsentBrowser()
+        with pytest.raises(Rejected) as caught:
+            FacebookSignIn(
+                root,
+                version,
+                info["app_id"],
+                HttpClient(),
+                info["app_secret"],
+                open_browser=browser,
+                timeout=5,
+                redirect_uri=f"http://127.0.0.1:{port}/facebook/callback",
+            ).run()
+    assert str(port) in str(caught.value.reason) and not browser.visited
 
 
 def test_plain_http_to_a_real_host_is_refused(secret_store: SecretStore) -> None:

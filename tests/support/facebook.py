@@ -13,12 +13,17 @@ def emulated_facebook(sandbox: SandboxServer) -> Any:
     return sandbox._platforms["facebook"]
 
 
-def registered_redirect(sandbox: SandboxServer) -> str:
-    """A loopback redirect on a free port, entered in the emulated app's redirect list (so
-    tests never compete for Kanal's fixed default port)."""
+def free_redirect() -> str:
+    """A loopback redirect URI on a port that is free now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    uri = f"http://127.0.0.1:{port}/facebook/callback"
+    return f"http://127.0.0.1:{port}/facebook/callback"
+
+
+def registered_redirect(sandbox: SandboxServer) -> str:
+    """A free loopback redirect, entered in the emulated app's redirect list (so tests never
+    compete for Kanal's fixed default port)."""
+    uri = free_redirect()
     emulated_facebook(sandbox).register_redirect_uri(uri)
     return uri
