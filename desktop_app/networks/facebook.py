@@ -761,9 +761,24 @@ class FacebookConnector:
             error = graph_error(response, replay_safe=True)
             if isinstance(error, AuthExpired):
                 return {"is_valid": False, "error": {"message": error.message}}
-            raise error
+            if not isinstance(error, Rejected):
+                raise error
+            # debug_token takes a user token only from a developer of the app: ask the user's
+            # own permissions instead (no expiry then).
+            return {"is_valid": True, "scopes": self._granted_permissions(), "expires_at": None}
         body = decode_json(response, replay_safe=True, platform=PLATFORM)
         return obj(obj(body).get("data"))
+
+    def _granted_permissions(self) -> list[str]:
+        response = self._send("GET", self.url("me/permissions"), self._user_token, replay_safe=True)
+        if response.status_code >= 400:
+            raise graph_error(response, replay_safe=True)
+        body = decode_json(response, replay_safe=True, platform=PLATFORM)
+        return [
+            str(p.get("permission"))
+            for p in obj(body).get("data") or []
+            if isinstance(p, dict) and p.get("status") == "granted"
+        ]
 
     def close(self) -> None:
         self._http.close()
@@ -781,7 +796,7 @@ def _token_finding(valid: bool, debug: dict[str, Any], expires_at: datetime | No
         reason = str(obj(debug.get("error")).get("message") or "the token no longer works")
         return Finding("token", Severity.PROBLEM, f"Facebook: {reason}", SIGN_IN_AGAIN)
     if expires_at is None:
-        return Finding("expiry", Severity.OK, "The sign-in does not expire.")
+        return Finding("expiry", Severity.OK, "Facebook reports no expiry for the sign-in.")
     left = expires_at - datetime.now(UTC)
     when = f"{expires_at:%Y-%m-%d %H:%M} UTC"
     if left < timedelta(days=1):

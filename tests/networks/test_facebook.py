@@ -822,3 +822,12 @@ def test_every_request_and_answer_of_a_working_day_matches_the_graph_specs(
         "GET /{page-id}",
         "GET /debug_token",
     }
+
+
+def test_check_falls_back_to_the_users_permissions_when_debug_token_is_refused(
+    fb: FacebookConnector, sandbox: SandboxServer
+) -> None:
+    emulated_facebook(sandbox).refuse_debug_token()
+    health = fb.check()
+    assert health.token_valid is True and health.missing_scopes == () and health.ok
+    assert health.expires_at is None

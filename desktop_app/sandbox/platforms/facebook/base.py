@@ -91,6 +91,7 @@ class FacebookBase(Platform):
         self.app_id = ""
         self.app_secret = ""
         self.redirect_uris: list[str] = list(DEFAULT_REDIRECT_URIS)
+        self.debug_needs_app_token = False  # True: the signed-in user is not an app developer
         self.user: dict[str, Any] = {}
         # token -> user_id, issued, expires, scopes, and why it stopped working ("revoked")
         self.user_tokens: dict[str, dict[str, Any]] = {}

@@ -77,8 +77,15 @@ class FacebookOAuth(FacebookBase):
     def _debug_token(self, req: Request) -> Response:
         """``GET /debug_token?input_token=…`` with the app token or a valid token of the app."""
         caller = self._token(req) or ""
-        if caller != f"{self.app_id}|{self.app_secret}" and self.token_problem(caller) is not None:
-            return self._error("Invalid OAuth access token - Cannot parse access token", 190)
+        if caller != f"{self.app_id}|{self.app_secret}":
+            if self.token_problem(caller) is not None:
+                return self._error("Invalid OAuth access token - Cannot parse access token", 190)
+            if self.debug_needs_app_token:
+                return self._error(
+                    "(#100) You must provide an app access token, or a user access token that is "
+                    "an owner or developer of the app",
+                    100,
+                )
         token = req.param("input_token") or ""
         user = self.user_tokens.get(token)
         page = self.page_tokens.get(token)
@@ -111,6 +118,14 @@ class FacebookOAuth(FacebookBase):
                 "message": error["message"],
                 "subcode": error.get("error_subcode", 0),
             }
+        return json_response(200, {"data": data})
+
+    def _permissions(self, req: Request) -> Response:
+        """``GET /me/permissions`` of a user token: each scope granted (or declined)."""
+        entry = self.user_tokens.get(self._token(req) or "")
+        if entry is None:
+            return self._error("(#100) Tried accessing nonexisting field (permissions)", 100)
+        data = [{"permission": s, "status": "granted"} for s in entry["scopes"]]
         return json_response(200, {"data": data})
 
     def _accounts(self, req: Request, version: str) -> Response:

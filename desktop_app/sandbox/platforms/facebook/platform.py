@@ -79,6 +79,11 @@ class Facebook(FacebookEdges):
         info["token_url"] = f"{self.base_url}/{DEFAULT_VERSION}/oauth/access_token"
         return info
 
+    def refuse_debug_token(self, refuse: bool = True) -> None:
+        """Answer debug_token with user tokens as for someone who is not a developer of the
+        app (only the app token is accepted then)."""
+        self.debug_needs_app_token = refuse
+
     def register_redirect_uri(self, uri: str) -> None:
         """Add a URI to the app's "Valid OAuth Redirect URIs" (as its admin would)."""
         if uri not in self.redirect_uris:
@@ -164,6 +169,8 @@ class Facebook(FacebookEdges):
             parts = [who[1], *parts[1:]]
             if who[0] == "user" and parts[1:] == ["accounts"] and method == "GET":
                 return self._accounts(req, version)
+            if who[0] == "user" and parts[1:] == ["permissions"] and method == "GET":
+                return self._permissions(req)
         if not parts:
             return self._error("Unsupported get request.", 100, type_="GraphMethodException")
         if len(parts) > 2:
