@@ -96,13 +96,14 @@ class FacebookOAuth(FacebookBase):
         issued = int(entry["issued"])
         expires = entry["expires"]
         owner = self.user_tokens.get(page["user_token"]) if page is not None else user
+        problem = self.token_problem(token)
         data: dict[str, Any] = {
             "app_id": self.app_id,
             "type": "USER" if user is not None else "PAGE",
             "application": APP_NAME,
             "data_access_expires_at": issued + 90 * 86400,
             "expires_at": 0 if expires is None else int(expires),
-            "is_valid": self.token_problem(token) is None,
+            "is_valid": problem is None,
             "issued_at": issued,
             "scopes": list(entry["scopes"]),
             "granular_scopes": [{"scope": s} for s in entry["scopes"] if s != "public_profile"],
@@ -110,7 +111,6 @@ class FacebookOAuth(FacebookBase):
         }
         if page is not None:
             data["profile_id"] = page["page_id"]
-        problem = self.token_problem(token)
         if problem is not None:
             error = json.loads(problem.body)["error"]
             data["error"] = {
