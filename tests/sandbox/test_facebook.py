@@ -25,6 +25,17 @@ def _operation(name: str) -> Operation:
 GRAPH = "/facebook/v25.0"
 
 
+@pytest.fixture
+def http(sb: SandboxServer) -> Iterator[requests.Session]:
+    """A session whose every Graph answer (and request) is checked against the node specs and
+    the real sample answers in tests/data/specs/facebook."""
+    contract = GraphContract(page_ids=tuple(sb.platforms()["facebook"]["page_ids"]))
+    session = contract.session()
+    yield session
+    session.close()
+    contract.assert_valid()
+
+
 def user_token(sb: SandboxServer) -> str:
     token: str = sb.platforms()["facebook"]["credentials"]["access_token"]
     return token
@@ -365,13 +376,8 @@ def test_login_dialog_and_token_exchange(sb: SandboxServer, http: requests.Sessi
 
 
 @pytest.fixture
-def graph(sb: SandboxServer) -> Iterator[requests.Session]:
-    """A session whose every answer is validated against the Graph node specs and samples."""
-    contract = GraphContract(page_ids=tuple(sb.platforms()["facebook"]["page_ids"]))
-    session = contract.session()
-    yield session
-    session.close()
-    contract.assert_valid()
+def graph(http: requests.Session) -> requests.Session:
+    return http  # the module's `http` validates every answer already
 
 
 def code_exchange(sb: SandboxServer, http: requests.Session, scope: str) -> dict[str, Any]:
