@@ -13,6 +13,8 @@ from uuid import uuid4
 import pytest
 import requests
 
+from desktop_app.app import open_store
+from desktop_app.config import resolve_config
 from desktop_app.domain.errors import (
     AuthExpired,
     OutcomeUnknown,
@@ -21,6 +23,7 @@ from desktop_app.domain.errors import (
     TemporaryFailure,
 )
 from desktop_app.domain.networks import Network
+from desktop_app.engine.accounts import AccountService, direct_access, sign_in_with_browser
 from desktop_app.networks.base import (
     ItemKind,
     MediaUpload,
@@ -831,3 +834,32 @@ def test_check_falls_back_to_the_users_permissions_when_debug_token_is_refused(
     health = fb.check()
     assert health.token_valid is True and health.missing_scopes == () and health.ok
     assert health.expires_at is None
+
+
+def test_an_account_added_through_the_browser_sign_in_publishes_three_hours_later(
+    sandbox: SandboxServer, secret_store: SecretStore, tmp_path: Path
+) -> None:
+    """The whole path a person takes: sign in (code, then the 60-day exchange), add the account,
+    and three simulated hours later the account's connector still publishes."""
+    info = sandbox.platforms()["facebook"]
+    store = open_store(resolve_config(data_dir=str(tmp_path / "data")))
+    try:
+        service = AccountService(direct_access(store), secret_store, fast_http)
+        credentials = sign_in_with_browser(
+            Network.FACEBOOK,
+            info["base_url"],
+            ConsentBrowser(),
+            app_id=info["app_id"],
+            app_secret=info["app_secret"],
+            redirect_uri=registered_redirect(sandbox),
+            timeout=20,
+        )
+        account = service.add(Network.FACEBOOK, info["base_url"], credentials, info["page_ids"][0])
+        sandbox.advance(hours=3)
+        connector = build_connector(account, secret_store, fast_http)
+        published = connector.publish(PostRequest(text=text("Efter lunch"), idempotency_key="x"))
+        assert published.remote_id.startswith(info["page_ids"][0])
+        assert service.verify(account.id).status.value == "working"
+        connector.close()
+    finally:
+        store.dispose()
