@@ -63,15 +63,6 @@ def open_regular_file(path: Path) -> BinaryIO:
         raise
 
 
-def sha256_of(path: Path) -> str:
-    """The SHA-256 of a regular file, read in chunks."""
-    digest = hashlib.sha256()
-    with open_regular_file(path) as reader:
-        while chunk := reader.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 

@@ -163,7 +163,7 @@ def test_two_hundred_posts_arrive_exactly_once_through_faults_and_kills(
     print(f"torture: {runs} runs, {kills} kills, {elapsed:.1f} s")
 
 
-@pytest.mark.timeout(300)  # two subprocess runs of up to 120 s each
+@pytest.mark.timeout(600)  # two subprocess runs of up to 120 s each, and the sandbox
 def test_kanal_publish_killed_mid_send_and_run_again_sends_each_post_once(
     tmp_path: Path, data_dir: Path
 ) -> None:

@@ -15,7 +15,6 @@ from desktop_app.store.attachment_files import (
     NotARegularFile,
     import_image,
     open_regular_file,
-    sha256_of,
 )
 from tests.support.store import make_store, write_png
 
@@ -60,7 +59,8 @@ def test_the_sha256_of_the_attached_bytes_is_kept(tmp_path: Path) -> None:
     imported = import_image(source, tmp_path / "data", "a1")
     expected = hashlib.sha256(source.read_bytes()).hexdigest()
     assert imported.sha256 == expected
-    assert sha256_of(tmp_path / "data" / imported.stored_path) == expected
+    with open_regular_file(tmp_path / "data" / imported.stored_path) as stored:
+        assert hashlib.sha256(stored.read()).hexdigest() == expected
 
 
 @needs_fifo
