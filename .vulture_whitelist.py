@@ -21,6 +21,8 @@ _.paint  # Qt item delegates
 _.headerData  # Qt item models
 _.eventFilter  # Qt event filters
 _.highlightBlock  # QSyntaxHighlighter (ui/spelling.py)
+_.granted_scopes  # AccountHealth field, written out by to_json (dataclasses.asdict)
+_._content  # requests.Response's body, set by tests that build an answer by hand
 _.loadResource  # QTextDocument
 _.impl  # SQLAlchemy TypeDecorator (store/types.py)
 _.cache_ok

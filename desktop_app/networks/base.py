@@ -139,12 +139,6 @@ class Connector(Protocol):
     def close(self) -> None: ...
 
 
-class Checkable(Protocol):
-    """A connector that can say more about its account than who it is (``accounts check``)."""
-
-    def check(self) -> AccountHealth: ...
-
-
 def check_account(
     connector: Connector, responses: Sequence[Mapping[str, str]] = ()
 ) -> AccountHealth:

@@ -44,10 +44,10 @@ from desktop_app.networks.http import HttpClient
 from desktop_app.networks.signin import FacebookSignIn, SignInCancelled
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.secrets import SecretStore
-from tests.support.networks import ConsentBrowser, fast_http, make_account, store_credentials
-from tests.support.memory_keyring import MemoryKeyring
 from tests.support.facebook import emulated_facebook, free_redirect, registered_redirect
 from tests.support.facebook_contract import GraphContract
+from tests.support.memory_keyring import MemoryKeyring
+from tests.support.networks import ConsentBrowser, fast_http, make_account, store_credentials
 
 
 def connect(

@@ -13,9 +13,9 @@ import requests
 
 from desktop_app.sandbox.platforms.base import StageError
 from desktop_app.sandbox.server import SandboxServer
-from tests.support.images import png
 from tests.support.facebook import emulated_facebook
 from tests.support.facebook_contract import GraphContract, Operation, operations
+from tests.support.images import png
 
 
 def _operation(name: str) -> Operation:
