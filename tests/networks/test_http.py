@@ -397,3 +397,16 @@ def test_a_dead_system_proxy_does_not_stop_loopback_sign_in(
         info["base_url"], HttpClient(), open_browser=DirectBrowser(), timeout=20
     ).run()
     assert tokens["access_token"]
+
+
+def test_show_images_goes_through_the_one_client(
+    server: FaultyServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop_app.ui.inbox.remote_images import ImageRefused, fetch_image
+
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{closed_port()}")  # dead, and ignored
+    monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{closed_port()}")
+    with pytest.raises(ImageRefused, match="not an image: application/json"):
+        fetch_image(f"{server.url}/ok")
+    # Kanal's client (its User-Agent, its trust store and proxy rules), not bare requests.
+    assert server.headers[-1]["User-Agent"] == f"Kanal/{__version__}"
