@@ -83,6 +83,11 @@ def test_a_plain_pip_install_finds_translations_and_style_sheet(tmp_path: Path) 
     assert found["qss"] > 100
     assert found["icon"] == str(installed / "resources" / "icons" / "kanal.svg")
     assert found["problems"] == []
+    # The PDF export's fonts and the migrations travel inside the package too.
+    assert (installed / "engine" / "fonts" / "DejaVuSans.ttf").is_file()
+    assert (installed / "engine" / "fonts" / "DejaVuSans-Bold.ttf").is_file()
+    assert (installed / "store" / "migrations" / "script.py.mako").is_file()
+    assert any((installed / "store" / "migrations" / "versions").glob("0001_*.py"))
 
 
 def test_a_missing_translation_is_reported_not_silent(caplog: pytest.LogCaptureFixture) -> None:
