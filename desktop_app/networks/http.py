@@ -26,6 +26,7 @@ import logging
 import random
 import re
 import ssl
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -288,10 +289,11 @@ class ProxyChooser:
     """Which proxy a URL goes through, the way a Windows office has it set up.
 
     In order: loopback is always direct; an explicit proxy (the organisation's ``ProxyUrl``
-    policy) for everything else; else a PAC file (the ``ProxyPacUrl`` policy, or on Windows the
-    "Use automatic configuration script" address from Internet Options / Group Policy),
-    evaluated with pypac; else the system proxy that requests reads itself (HTTP(S)_PROXY,
-    NO_PROXY and, on Windows, the Internet Options proxy and bypass list).
+    policy) for everything else; else a PAC file (the ``ProxyPacUrl`` policy, or the system's:
+    on Windows the "Use automatic configuration script" address from Internet Options / Group
+    Policy, on macOS the network preferences), evaluated with pypac; else the system proxy that
+    requests reads itself (HTTP(S)_PROXY, NO_PROXY and, on Windows, the Internet Options proxy
+    and bypass list).
 
     Proxy authentication that works: Basic, with the user name and password in the proxy URL
     (``http://user:pass@proxy:8080``, also in HTTPS_PROXY). NTLM and Kerberos (Negotiate) are not
@@ -308,7 +310,7 @@ class ProxyChooser:
     ) -> None:
         self.proxy_url = proxy_url
         self.pac_url = pac_url
-        self.use_os_pac = sys_is_windows() if use_os_pac is None else use_os_pac
+        self.use_os_pac = sys.platform in ("win32", "darwin") if use_os_pac is None else use_os_pac
         self.pac_timeout = pac_timeout
         self._resolver: Any = None
         self._pac_tried = False
@@ -353,10 +355,13 @@ class ProxyChooser:
         if not self.use_os_pac:
             return None
         try:
-            from pypac.os_settings import autoconfig_url_from_registry
+            from pypac import os_settings
 
-            found = autoconfig_url_from_registry()
-        except Exception:  # not Windows, or the registry cannot be read: no OS PAC
+            if sys.platform == "darwin":
+                found = os_settings.autoconfig_url_from_preferences()
+            else:
+                found = os_settings.autoconfig_url_from_registry()
+        except Exception:  # no such setting here, or it cannot be read: no OS PAC
             return None
         return str(found) if found else None
 
@@ -386,12 +391,6 @@ class ProxyChooser:
         except Exception as error:  # unreachable or malformed PAC: the system proxy instead
             log.warning("Cannot use the PAC file %s (%s); using the system proxy", address, error)
             return None
-
-
-def sys_is_windows() -> bool:
-    import sys
-
-    return sys.platform == "win32"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -410,3 +410,22 @@ def test_show_images_goes_through_the_one_client(
         fetch_image(f"{server.url}/ok")
     # Kanal's client (its User-Agent, its trust store and proxy rules), not bare requests.
     assert server.headers[-1]["User-Agent"] == f"Kanal/{__version__}"
+
+
+def test_the_os_pac_address_is_asked_only_when_wanted(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pypac import os_settings
+
+    asked: list[str] = []
+
+    def registry() -> str:
+        asked.append("registry")
+        return "http://wpad.example.se/proxy.pac"
+
+    monkeypatch.setattr(os_settings, "autoconfig_url_from_registry", registry)
+    monkeypatch.setattr(os_settings, "autoconfig_url_from_preferences", registry)
+    assert ProxyChooser(use_os_pac=False)._pac_address() is None
+    assert asked == []
+    assert ProxyChooser(use_os_pac=True)._pac_address() == "http://wpad.example.se/proxy.pac"
+    assert ProxyChooser("http://p:1", "file:///x.pac", use_os_pac=True)._pac_address() == (
+        "file:///x.pac"  # the policy's PAC wins over the system's
+    )
