@@ -30,8 +30,10 @@ fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-export KANAL_DATA_DIR="$work/data"
-export KANAL_POLICY_FILE="$work/no-policy.json"  # this machine's own policy must not interfere
+# Paths handed to the Windows programs in environment variables: Windows form under Git Bash.
+native() { if [ -n "$exe" ]; then cygpath -w "$1"; else printf '%s\n' "$1"; fi; }
+export KANAL_DATA_DIR="$(native "$work/data")"
+export KANAL_POLICY_FILE="$(native "$work/no-policy.json")"  # this machine's policy must not interfere
 export QT_QPA_PLATFORM=offscreen
 unset KANAL_DATABASE_URL HTTP_PROXY HTTPS_PROXY http_proxy https_proxy || true
 
@@ -71,7 +73,7 @@ set +e
 timeout 10 "$kanal" --sandbox --lang sv >"$work/window.out" 2>"$work/window.err"
 window_rc=$?
 set -e
-events="$KANAL_DATA_DIR/practice/logs/kanal.jsonl"
+events="$work/data/practice/logs/kanal.jsonl"
 if [ "$window_rc" -ne 124 ] || [ -s "$work/window.err" ] || ! grep -q '"window_shown"' "$events" 2>/dev/null; then
     echo "frozen-smoke: FAIL window (exit $window_rc; 124 = still running after 10 s)" >&2
     sed 's/^/    /' "$work/window.err" | head -40 >&2
@@ -80,7 +82,7 @@ else
     echo "frozen-smoke: ok   window (practice mode, 10 s)" >&2
 fi
 
-"$python" - "$dist" "$build_s" "$version_start" "$version_end" "$window_start" "$events" <<'EOF'
+"$python" - "$dist" "$build_s" "$version_start" "$version_end" "$window_start" "$(native "$events")" <<'EOF'
 import json, os, sys
 dist, build_s, v0, v1, w0, events = sys.argv[1:]
 paths = (os.path.join(d, f) for d, _, fs in os.walk(dist) for f in fs)
