@@ -36,7 +36,7 @@ def local_drive(root: str) -> int:
 
 def test_a_local_folder_gets_no_warning() -> None:
     assert (
-        kinds("/home/anna/.local/share/Kanal", environ={}, platform="linux", mounts=LOCAL_MOUNTS)
+        kinds("/var/lib/anna/.local/share/Kanal", environ={}, platform="linux", mounts=LOCAL_MOUNTS)
         == []
     )
     assert (
