@@ -21,10 +21,13 @@ Which failures are safe to retry:
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import random
 import re
 import ssl
+import sys
+import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
@@ -32,6 +35,7 @@ from email.utils import parsedate_to_datetime
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import requests
 import truststore
@@ -219,6 +223,177 @@ def decode_json(response: requests.Response, *, replay_safe: bool, platform: str
 
 
 # ---------------------------------------------------------------------------------------------
+# Loopback, proxies (explicit, PAC/WPAD, system) and the https-only rule for credentials
+# ---------------------------------------------------------------------------------------------
+
+LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"})
+# Every proxy key requests looks at: a None value removes env and session proxies for a request.
+DIRECT: dict[str, str | None] = {"http": None, "https": None, "all": None}
+CREDENTIAL_PARAMS = frozenset(
+    {"access_token", "refresh_token", "oauth_token", "token", "password", "client_secret"}
+)
+CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
+
+
+def is_loopback(host: str | None) -> bool:
+    """127.0.0.0/8, ::1 and the localhost names: this computer, never worth a proxy.
+
+    Windows' "bypass proxy for local addresses" (``<local>``) covers dot-less names only, not
+    127.0.0.1; practice mode and the sign-in callbacks listen on loopback, so Kanal decides itself.
+    """
+    if not host:
+        return False
+    name = host.strip("[]").lower().rstrip(".")
+    if name in LOOPBACK_NAMES or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+class InsecureCredentials(Rejected):
+    """A token or password would go over plain http to another computer: refused, not sent."""
+
+
+def check_credentials_transport(
+    url: str, headers: Mapping[str, Any] | None, params: Any, data: Any, auth: Any
+) -> None:
+    """Refuse credentials over http:// except to loopback (issue 11 item 3)."""
+    parts = urlsplit(url)
+    if parts.scheme != "http" or is_loopback(parts.hostname):
+        return
+    carried: list[str] = []
+    if auth is not None:
+        carried.append("sign-in credentials")
+    for name in headers or {}:
+        if str(name).lower() in CREDENTIAL_HEADERS:
+            carried.append(f"an {name} header")
+    fields = [name for name, _ in parse_qsl(parts.query, keep_blank_values=True)]
+    for extra in (params, data):
+        if isinstance(extra, Mapping):
+            fields.extend(str(k) for k in extra)
+        elif isinstance(extra, list | tuple):
+            fields.extend(str(item[0]) for item in extra if isinstance(item, tuple) and item)
+    carried.extend(f"the {name} parameter" for name in fields if name in CREDENTIAL_PARAMS)
+    if carried:
+        host = parts.hostname or "?"
+        raise InsecureCredentials(
+            f"Kanal will not send {carried[0]} to http://{host}: credentials go only over "
+            f"https (or to this computer). Change the address to https://{host} in the "
+            "account's settings, or ask IT why that server has no https."
+        )
+
+
+class ProxyChooser:
+    """Which proxy a URL goes through, the way a Windows office has it set up.
+
+    In order: loopback is always direct; an explicit proxy (the organisation's ``ProxyUrl``
+    policy) for everything else; else a PAC file (the ``ProxyPacUrl`` policy, or the system's:
+    on Windows the "Use automatic configuration script" address from Internet Options / Group
+    Policy, on macOS the network preferences), evaluated with pypac; else the system proxy that
+    requests reads itself (HTTP(S)_PROXY, NO_PROXY and, on Windows, the Internet Options proxy
+    and bypass list).
+
+    Proxy authentication that works: Basic, with the user name and password in the proxy URL
+    (``http://user:pass@proxy:8080``, also in HTTPS_PROXY). NTLM and Kerberos (Negotiate) are not
+    spoken by requests; docs/it-admin.md says what to do then.
+    """
+
+    def __init__(
+        self,
+        proxy_url: str | None = None,
+        pac_url: str | None = None,
+        *,
+        use_os_pac: bool | None = None,
+        pac_timeout: float = 5.0,
+    ) -> None:
+        self.proxy_url = proxy_url
+        self.pac_url = pac_url
+        self.use_os_pac = sys.platform in ("win32", "darwin") if use_os_pac is None else use_os_pac
+        self.pac_timeout = pac_timeout
+        self._resolver: Any = None
+        self._pac_tried = False
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_policy(cls) -> ProxyChooser:
+        """The organisation's proxy settings (desktop_app/policy.py), loaded once per process."""
+        from desktop_app import policy
+
+        current = policy.current()
+        proxy = current.value("ProxyUrl")
+        pac = current.value("ProxyPacUrl")
+        return cls(proxy if isinstance(proxy, str) else None, pac if isinstance(pac, str) else None)
+
+    def for_url(self, url: str) -> dict[str, str | None] | None:
+        """``proxies`` for requests, or None to let requests use the system's settings."""
+        if is_loopback(urlsplit(url).hostname):
+            return dict(DIRECT)
+        if self.proxy_url:
+            return {"http": self.proxy_url, "https": self.proxy_url}
+        resolver = self._pac_resolver()
+        if resolver is None:
+            return None
+        try:
+            found: dict[str, str | None] = resolver.get_proxy_for_requests(url)
+        except Exception as error:  # a PAC script's own failure: fall back, say why
+            log.warning("The PAC file gave no proxy for %s (%s)", redact(url), error)
+            return None
+        return found
+
+    def _pac_resolver(self) -> Any:
+        with self._lock:
+            if not self._pac_tried:
+                self._pac_tried = True
+                self._resolver = self._load_pac()
+            return self._resolver
+
+    def _pac_address(self) -> str | None:
+        if self.pac_url:
+            return self.pac_url
+        if not self.use_os_pac:
+            return None
+        try:
+            from pypac import os_settings
+
+            if sys.platform == "darwin":
+                found = os_settings.autoconfig_url_from_preferences()
+            else:
+                found = os_settings.autoconfig_url_from_registry()
+        except Exception:  # no such setting here, or it cannot be read: no OS PAC
+            return None
+        return str(found) if found else None
+
+    def _load_pac(self) -> Any:
+        address = self._pac_address()
+        if not address:
+            return None
+        from pypac.parser import PACFile
+        from pypac.resolver import ProxyResolver
+
+        try:
+            if address.startswith("file:") or "://" not in address:
+                from urllib.request import url2pathname
+
+                local = urlsplit(address)
+                path = url2pathname(local.path) if address.startswith("file:") else address
+                if address.startswith("file:") and local.netloc:  # \\server\share\proxy.pac
+                    path = f"//{local.netloc}{path}"
+                text = Path(path).read_text(encoding="utf-8")
+            else:
+                with requests.Session() as session:
+                    session.trust_env = False  # the PAC itself is fetched directly
+                    answer = session.get(address, timeout=self.pac_timeout)
+                    answer.raise_for_status()
+                    text = answer.text
+            return ProxyResolver(PACFile(text))
+        except Exception as error:  # unreachable or malformed PAC: the system proxy instead
+            log.warning("Cannot use the PAC file %s (%s); using the system proxy", address, error)
+            return None
+
+
+# ---------------------------------------------------------------------------------------------
 # The client
 # ---------------------------------------------------------------------------------------------
 
@@ -251,6 +426,7 @@ class HttpClient:
         backoff_cap: float = 8.0,
         max_retry_wait: float = 20.0,
         proxies: Mapping[str, str] | None = None,
+        proxy_chooser: ProxyChooser | None = None,
         use_os_trust_store: bool = True,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -273,6 +449,7 @@ class HttpClient:
         # proxies on the session would lose the bypass list, so only explicit ones are set.
         if proxies:
             self.session.proxies.update(proxies)
+        self.proxy_chooser = proxy_chooser if proxy_chooser is not None else _shared_chooser()
 
     def close(self) -> None:
         self.session.close()
@@ -315,6 +492,17 @@ class HttpClient:
         idempotent reads on 429/5xx and on transport failures.
         """
         method = method.upper()
+        check_credentials_transport(
+            url,
+            {**self.session.headers, **(kwargs.get("headers") or {})},
+            kwargs.get("params"),
+            kwargs.get("data"),
+            kwargs.get("auth") or self.session.auth,
+        )
+        if "proxies" not in kwargs:
+            chosen = self.proxy_chooser.for_url(url)
+            if chosen is not None:
+                kwargs["proxies"] = chosen
         retriable = method in RETRIABLE_METHODS
         safe = method in REPLAY_SAFE_METHODS if replay_safe is None else replay_safe
         attempts = self.max_retries + 1 if retriable else 1
@@ -389,6 +577,11 @@ class HttpClient:
             self._sleep(wait)
         raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
 
+    def get(self, url: str, **kwargs: Any) -> requests.Response:
+        """A plain GET through this client (for callers outside a connector, e.g. images)."""
+        kwargs.setdefault("platform", urlsplit(url).hostname or "the server")
+        return self.request("GET", url, **kwargs)
+
     @staticmethod
     def _after_send(platform: str, what: str, replay_safe: bool) -> NetworkError:
         if replay_safe:
@@ -396,6 +589,19 @@ class HttpClient:
         return OutcomeUnknown(
             f"{platform}: {what} after the request was sent — it may have been done"
         )
+
+
+_chooser: ProxyChooser | None = None
+_chooser_lock = threading.Lock()
+
+
+def _shared_chooser() -> ProxyChooser:
+    """One proxy chooser per process, so a PAC file is fetched once, not per account."""
+    global _chooser
+    with _chooser_lock:
+        if _chooser is None:
+            _chooser = ProxyChooser.from_policy()
+        return _chooser
 
 
 def _sent_before_failure(error: requests.exceptions.ConnectionError) -> bool:

@@ -10,10 +10,7 @@ import contextlib
 import getpass
 import signal
 import socket
-import sys
-import sysconfig
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
@@ -25,9 +22,10 @@ from PySide6.QtCore import (
     QTimeZone,
     QTranslator,
 )
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from desktop_app import __version__
+from desktop_app import __version__, resources_access
 from desktop_app.config import APP_AUTHOR, APP_NAME, DEFAULT_TIMEZONE, AppConfig
 from desktop_app.domain.networks import Network
 from desktop_app.ui.account_jobs import worker_store_access
@@ -42,23 +40,9 @@ if TYPE_CHECKING:
     from desktop_app.store.database import Store
 
 
-def find_resources_dir() -> Path:
-    """``resources/`` beside the package in a checkout, else where an install or bundle put it.
-
-    A wheel installs the folder as data files under ``<prefix>/share/kanal`` (see pyproject);
-    PyInstaller unpacks it into its bundle folder.
-    """
-    checkout = Path(__file__).resolve().parents[2] / "resources"
-    candidates = [checkout, Path(sysconfig.get_path("data")) / "share" / "kanal"]
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle is not None:
-        candidates.insert(0, Path(bundle) / "resources")
-    return next((path for path in candidates if (path / "translations").is_dir()), checkout)
-
-
-RESOURCES_DIR = find_resources_dir()
-TRANSLATIONS_DIR = RESOURCES_DIR / "translations"
-STYLE_SHEET = RESOURCES_DIR / "qss" / "kanal.qss"
+# Inside the package in every kind of install (desktop_app/resources_access.py).
+TRANSLATIONS_DIR = resources_access.translations_dir()
+STYLE_SHEET = resources_access.style_sheet_path()
 EVENT_LOG_NAME = "kanal.jsonl"
 SYNC_INTERVAL_S = 120.0  # the inbox is fetched this often (and at once on "Sync now")
 AVATARS_FOLDER = "avatars"  # accounts' and authors' avatars, cached by URL
@@ -88,9 +72,12 @@ def install_translators(app: QCoreApplication, language: str) -> list[QTranslato
     """Load Kanal's own messages and Qt's (standard dialogs) for ``language``."""
     installed: list[QTranslator] = []
     own = QTranslator(app)
-    if own.load(f"kanal_{language}", str(TRANSLATIONS_DIR)):
+    own_file = resources_access.translation_file(language)
+    if own_file is not None and own.load(str(own_file)):
         app.installTranslator(own)
         installed.append(own)
+    elif own_file is not None:
+        resources_access.report(f"The {language} translation {own_file.name} could not be read.")
     qt_base = QTranslator(app)
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     if language != "en" and qt_base.load(f"qtbase_{language}", qt_dir):
@@ -118,8 +105,12 @@ def create_application(config: AppConfig, argv: list[str] | None = None) -> QApp
     language = choose_language(config.lang)
     QLocale.setDefault(locale_for(language))
     install_translators(app, language)
-    if STYLE_SHEET.is_file():
-        app.setStyleSheet(STYLE_SHEET.read_text(encoding="utf-8"))
+    style = resources_access.style_sheet()
+    if style:
+        app.setStyleSheet(style)
+    icon = resources_access.icon_path()
+    if icon is not None:
+        app.setWindowIcon(QIcon(str(icon)))
     return app
 
 

@@ -5,22 +5,38 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
 
 import pytest
 import requests
 
 from desktop_app import __version__
 from desktop_app.domain.errors import OutcomeUnknown, RateLimited, TemporaryFailure
+from desktop_app.domain.networks import Network
+from desktop_app.networks.base import PostRequest
+from desktop_app.networks.factory import build_connector
 from desktop_app.networks.http import (
+    DIRECT,
     HttpClient,
+    InsecureCredentials,
+    ProxyChooser,
     RedactingFilter,
+    check_credentials_transport,
     decode_json,
+    is_loopback,
     rate_limit_until,
     redact,
     status_error,
 )
+from desktop_app.networks.signin import MastodonSignIn
+from desktop_app.sandbox.server import SandboxServer
+from desktop_app.secrets import SecretStore
 from tests.support.faulty_server import FaultyServer, closed_port
 from tests.support.forward_proxy import ForwardProxy
+from tests.support.networks import make_account, store_credentials
+from tests.support.memory_keyring import MemoryKeyring
 
 
 @pytest.fixture
@@ -146,20 +162,24 @@ def test_reset_headers_in_every_platform_spelling() -> None:
     assert rate_limit_until({}, now) == now + timedelta(seconds=60)
 
 
+PROXIED_HOST = "proxied.kanal.test"  # a made-up name the test proxy resolves to 127.0.0.1
+
+
 def test_requests_go_through_the_environment_proxy(
     server: FaultyServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    proxy = ForwardProxy().start()
+    proxy = ForwardProxy(hosts={PROXIED_HOST: "127.0.0.1"}).start()
     try:
         for name in ("NO_PROXY", "no_proxy"):
             monkeypatch.delenv(name, raising=False)
         monkeypatch.setenv("HTTP_PROXY", proxy.url)
         monkeypatch.setenv("http_proxy", proxy.url)
-        client = HttpClient()
-        response = client.request("GET", f"{server.url}/ok", platform="T")
+        client = HttpClient(proxy_chooser=ProxyChooser(use_os_pac=False))
+        url = f"http://{PROXIED_HOST}:{server.port}/ok"
+        response = client.request("GET", url, platform="T")
         assert response.status_code == 200
         assert response.headers.get("Via") == "1.1 kanal-test-proxy"
-        assert proxy.relayed == [("GET", f"{server.url}/ok")]
+        assert proxy.relayed == [("GET", url)]
     finally:
         proxy.stop()
 
@@ -216,23 +236,196 @@ def test_logging_filter_redacts_messages_and_arguments(caplog: pytest.LogCapture
     assert "TOPSECRET123" not in records[0].getMessage()
 
 
-def test_no_proxy_bypass_is_honoured_and_explicit_proxies_win(
+def test_loopback_never_goes_through_a_proxy_and_explicit_proxies_win_elsewhere(
     server: FaultyServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    proxy = ForwardProxy().start()
+    proxy = ForwardProxy(hosts={PROXIED_HOST: "127.0.0.1"}).start()
     try:
-        monkeypatch.setenv("HTTP_PROXY", proxy.url)
-        monkeypatch.setenv("http_proxy", proxy.url)
-        monkeypatch.setenv("NO_PROXY", "127.0.0.1")
-        monkeypatch.setenv("no_proxy", "127.0.0.1")
+        for name in ("NO_PROXY", "no_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+            monkeypatch.setenv(name, proxy.url)
+        # No NO_PROXY at all, and Windows' "<local>" would not cover 127.0.0.1 either.
         direct = HttpClient().request("GET", f"{server.url}/ok", platform="T")
         assert direct.status_code == 200 and "Via" not in direct.headers
+        explicit = HttpClient(proxies={"http": proxy.url})
+        assert "Via" not in explicit.request("GET", f"{server.url}/ok", platform="T").headers
         assert proxy.relayed == []
-        for name in ("HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"):
+        for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
             monkeypatch.delenv(name)
-        chosen = HttpClient(proxies={"http": proxy.url}).request(
-            "GET", f"{server.url}/ok", platform="T"
-        )
+        chosen = explicit.request("GET", f"http://{PROXIED_HOST}:{server.port}/ok", platform="T")
         assert chosen.headers.get("Via") == "1.1 kanal-test-proxy"
     finally:
         proxy.stop()
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["127.0.0.1", "127.8.9.10", "localhost", "LOCALHOST.", "[::1]", "::1", "app.localhost"],
+)
+def test_loopback_addresses(host: str) -> None:
+    assert is_loopback(host)
+    netloc = f"[{host}]" if host == "::1" else host
+    assert ProxyChooser("http://proxy.example:8080").for_url(f"http://{netloc}:1/x") == DIRECT
+
+
+@pytest.mark.parametrize("host", ["128.0.0.1", "example.se", "localhost.example.se", "", None])
+def test_not_loopback(host: str | None) -> None:
+    assert not is_loopback(host)
+
+
+def test_a_policy_proxy_is_used_for_other_hosts() -> None:
+    chooser = ProxyChooser("http://proxy.example:8080", use_os_pac=False)
+    assert chooser.for_url("https://mastodon.example/api") == {
+        "http": "http://proxy.example:8080",
+        "https": "http://proxy.example:8080",
+    }
+    assert ProxyChooser(use_os_pac=False).for_url("https://mastodon.example/") is None
+
+
+PAC = """
+function FindProxyForURL(url, host) {
+    if (dnsDomainIs(host, ".intranet.example")) return "DIRECT";
+    return "PROXY pac-proxy.example:3128; DIRECT";
+}
+"""
+
+
+def test_a_pac_file_decides_per_url(tmp_path: Path) -> None:
+    pac = tmp_path / "proxy.pac"
+    pac.write_text(PAC, encoding="utf-8")
+    chooser = ProxyChooser(pac_url=pac.as_uri(), use_os_pac=False)
+    assert chooser.for_url("https://graph.facebook.com/v25.0/me") == {
+        "http": "http://pac-proxy.example:3128",
+        "https": "http://pac-proxy.example:3128",
+    }
+    assert chooser.for_url("https://wiki.intranet.example/") == {"http": None, "https": None}
+    assert chooser.for_url("http://127.0.0.1:8080/cb") == DIRECT  # loopback before PAC
+
+
+def test_a_pac_file_served_over_http_is_fetched_once(server: FaultyServer) -> None:
+    server.pac = PAC
+    chooser = ProxyChooser(pac_url=f"{server.url}/proxy.pac", use_os_pac=False)
+    for _ in range(3):
+        assert chooser.for_url("https://bsky.social/")["https"] == (  # type: ignore[index]
+            "http://pac-proxy.example:3128"
+        )
+    assert server.hits["GET /proxy.pac"] == 1
+
+
+def test_an_unreachable_pac_file_falls_back_to_the_system_proxy(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    chooser = ProxyChooser(pac_url=f"http://127.0.0.1:{closed_port()}/p.pac", use_os_pac=False)
+    with caplog.at_level(logging.WARNING, logger="desktop_app.networks.http"):
+        assert chooser.for_url("https://bsky.social/") is None
+    assert "Cannot use the PAC file" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"headers": {"Authorization": "Bearer abc"}},
+        {"params": {"access_token": "abc"}},
+        {"data": {"client_secret": "abc"}},
+        {"auth": ("user", "app-password")},
+    ],
+)
+def test_credentials_are_never_sent_over_plain_http_to_another_host(
+    server: FaultyServer, kwargs: dict[str, Any]
+) -> None:
+    client = HttpClient(proxy_chooser=ProxyChooser(use_os_pac=False))
+    with pytest.raises(InsecureCredentials, match=r"https://blog\.example\.se") as refused:
+        client.request("POST", "http://blog.example.se/wp-json/wp/v2/posts", platform="W", **kwargs)
+    assert "abc" not in str(refused.value) and "app-password" not in str(refused.value)
+    with pytest.raises(InsecureCredentials):
+        client.request("GET", "http://blog.example.se/x?access_token=abc", platform="W")
+    # Loopback (practice mode, sign-in callbacks) is fine over http.
+    assert client.request("GET", f"{server.url}/ok", platform="T", **kwargs).status_code == 200
+    # And plain http without credentials is not this rule's business.
+    check_credentials_transport("http://images.example/a.png", {"Accept": "*/*"}, None, None, None)
+
+
+def test_a_dead_system_proxy_does_not_stop_practice_mode(
+    sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dead = f"http://127.0.0.1:{closed_port()}"
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.setenv(name, dead)
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    store = SecretStore(MemoryKeyring())
+    info = sandbox.platforms()["mastodon"]
+    store_credentials(store, "m", info["credentials"])
+    connector = build_connector(
+        make_account(Network.MASTODON, info["base_url"], account_id="m"), store
+    )
+    assert connector.verify().handle
+    published = connector.publish(
+        PostRequest(text=f"Trots proxyn {uuid4().hex[:6]}", idempotency_key=str(uuid4()))
+    )
+    assert published.remote_id
+
+
+class DirectBrowser:
+    """The system browser (which reaches loopback directly, whatever the proxy settings)."""
+
+    def __init__(self) -> None:
+        self.visited: list[str] = []
+
+    def __call__(self, url: str) -> bool:
+        self.visited.append(url)
+        with requests.Session() as browser:
+            browser.trust_env = False
+            browser.get(url, timeout=10)
+            decision = {"decision": "allow"}
+            answer = browser.post(url, data=decision, allow_redirects=False, timeout=10)
+            browser.get(answer.headers["Location"], timeout=10)
+        return True
+
+
+def test_a_dead_system_proxy_does_not_stop_loopback_sign_in(
+    sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dead = f"http://127.0.0.1:{closed_port()}"
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.setenv(name, dead)
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    info = sandbox.platforms()["mastodon"]
+    tokens = MastodonSignIn(
+        info["base_url"], HttpClient(), open_browser=DirectBrowser(), timeout=20
+    ).run()
+    assert tokens["access_token"]
+
+
+def test_show_images_goes_through_the_one_client(
+    server: FaultyServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop_app.ui.inbox.remote_images import ImageRefused, fetch_image
+
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{closed_port()}")  # dead, and ignored
+    monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{closed_port()}")
+    with pytest.raises(ImageRefused, match="not an image: application/json"):
+        fetch_image(f"{server.url}/ok")
+    # Kanal's client (its User-Agent, its trust store and proxy rules), not bare requests.
+    assert server.headers[-1]["User-Agent"] == f"Kanal/{__version__}"
+
+
+def test_the_os_pac_address_is_asked_only_when_wanted(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pypac import os_settings
+
+    asked: list[str] = []
+
+    def registry() -> str:
+        asked.append("registry")
+        return "http://wpad.example.se/proxy.pac"
+
+    monkeypatch.setattr(os_settings, "autoconfig_url_from_registry", registry)
+    monkeypatch.setattr(os_settings, "autoconfig_url_from_preferences", registry)
+    assert ProxyChooser(use_os_pac=False)._pac_address() is None
+    assert asked == []
+    assert ProxyChooser(use_os_pac=True)._pac_address() == "http://wpad.example.se/proxy.pac"
+    assert ProxyChooser("http://p:1", "file:///x.pac", use_os_pac=True)._pac_address() == (
+        "file:///x.pac"  # the policy's PAC wins over the system's
+    )

@@ -133,7 +133,7 @@ def test_no_secret_in_logs_or_exceptions(
             assert secret not in text, f"a secret is in an exception text: {text[:80]}"
 
 
-def test_a_connector_works_through_a_proxy_on_loopback(
+def test_a_connector_on_loopback_bypasses_the_system_proxy(
     sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     proxy = ForwardProxy().start()
@@ -153,9 +153,9 @@ def test_a_connector_works_through_a_proxy_on_loopback(
             PostRequest(text=f"Via proxyn {uuid4().hex[:6]}", idempotency_key=str(uuid4()))
         )
         assert identity.handle and published.remote_id
-        relayed = [url for _, url in proxy.relayed]
-        assert f"{info['base_url']}/api/v1/accounts/verify_credentials" in relayed
-        assert ("POST", f"{info['base_url']}/api/v1/statuses") in proxy.relayed
+        # Loopback (the practice platforms) never goes through a proxy (issue 12); the proxy
+        # path itself is tested in test_http.py with a non-loopback name.
+        assert proxy.relayed == []
         assert (
             connector.find_post(PostRequest(text="x", idempotency_key="y"), datetime.now(UTC))
             is None

@@ -21,6 +21,7 @@ class FaultyServer:
         self.hits: Counter[str] = Counter()
         self.headers: list[dict[str, str]] = []
         self.flaky_failures = 2
+        self.pac = ""  # served at /proxy.pac (proxy auto-config tests)
         self._stop = threading.Event()
         server = self
 
@@ -66,6 +67,9 @@ class FaultyServer:
                 elif path == "/hang":
                     server._stop.wait(5)
                     self.close_connection = True
+                elif path == "/proxy.pac":
+                    pac_type = {"Content-Type": "application/x-ns-proxy-autoconfig"}
+                    self._answer(200, server.pac.encode(), pac_type)
                 elif path == "/badjson":
                     self._answer(200, b'{"id": 12', {"Content-Type": "application/json"})
                 elif path == "/ratelimit":
@@ -90,6 +94,10 @@ class FaultyServer:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
 
     def start(self) -> FaultyServer:
         self._thread.start()

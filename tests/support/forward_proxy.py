@@ -21,8 +21,11 @@ _HOP_BY_HOP = {
 
 
 class ForwardProxy:
-    def __init__(self) -> None:
+    def __init__(self, hosts: dict[str, str] | None = None) -> None:
+        """``hosts``: names the proxy resolves itself (a made-up name -> 127.0.0.1), so a test
+        can send non-loopback URLs through it (Kanal never proxies loopback addresses)."""
         self.relayed: list[tuple[str, str]] = []  # (method, absolute URL)
+        self.hosts = dict(hosts or {})
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -41,7 +44,7 @@ class ForwardProxy:
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
                 proxy.relayed.append((self.command, self.path))
                 upstream = http.client.HTTPConnection(
-                    target.hostname, target.port or 80, timeout=30
+                    proxy.hosts.get(target.hostname, target.hostname), target.port or 80, timeout=30
                 )
                 try:
                     path = target.path + (f"?{target.query}" if target.query else "")

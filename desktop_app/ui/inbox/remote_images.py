@@ -10,6 +10,7 @@ sheets and scripts are never fetched.
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -20,12 +21,29 @@ import requests
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
+from desktop_app.domain.errors import NetworkError
+from desktop_app.networks.http import HttpClient
+
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 TIMEOUT_S = (5.0, 15.0)  # connect, read
 CHUNK_BYTES = 64 * 1024
 REFUSED_TYPES = frozenset({"image/svg+xml"})
 
 HttpGet = Callable[..., requests.Response]
+
+
+_client: HttpClient | None = None
+_client_lock = threading.Lock()
+
+
+def client_get(url: str, **kwargs: object) -> requests.Response:
+    """GET through Kanal's one HTTP client: OS trust store, proxy/PAC rules, loopback direct."""
+    global _client
+    with _client_lock:
+        if _client is None:
+            _client = HttpClient(timeout=TIMEOUT_S, max_retries=1)
+    kwargs.pop("allow_redirects", None)  # the client follows redirects for every GET
+    return _client.get(url, platform="the image server", **kwargs)
 
 
 class ImageRefused(Exception):
@@ -45,7 +63,7 @@ def is_fetchable(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
-def fetch_image(url: str, http_get: HttpGet = requests.get) -> QImage:
+def fetch_image(url: str, http_get: HttpGet = client_get) -> QImage:
     """Download and decode one image; raise ImageRefused or a requests error."""
     if not is_fetchable(url):
         raise ImageRefused(f"not an http(s) address: {url}")
@@ -87,7 +105,7 @@ class RemoteImageFetcher(QObject):
 
     fetched = Signal(object)
 
-    def __init__(self, http_get: HttpGet = requests.get, parent: QObject | None = None) -> None:
+    def __init__(self, http_get: HttpGet = client_get, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._http_get = http_get
         self._executor: ThreadPoolExecutor | None = ThreadPoolExecutor(
@@ -112,7 +130,7 @@ class RemoteImageFetcher(QObject):
     def _fetch_one(self, request: int, url: str) -> None:
         try:
             result = FetchedImage(request, url, fetch_image(url, self._http_get))
-        except (ImageRefused, requests.RequestException) as error:
+        except (ImageRefused, NetworkError, requests.RequestException) as error:
             result = FetchedImage(request, url, None, str(error) or type(error).__name__)
         if self._executor is None:
             return  # shut down meanwhile: nobody is listening
