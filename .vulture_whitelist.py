@@ -22,6 +22,7 @@ _.headerData  # Qt item models
 _.eventFilter  # Qt event filters
 _.highlightBlock  # QSyntaxHighlighter (ui/spelling.py)
 _.granted_scopes  # AccountHealth field, written out by to_json (dataclasses.asdict)
+_.file_path  # keyrings.alt's file keyring reads it (tests point it at a temporary file)
 _._content  # requests.Response's body, set by tests that build an answer by hand
 _.loadResource  # QTextDocument
 _.impl  # SQLAlchemy TypeDecorator (store/types.py)

@@ -38,6 +38,19 @@ def configure_logging(config: AppConfig) -> None:
     root.setLevel(min(root.level or logging.INFO, logging.INFO))
 
 
+def apply_network_policy() -> None:
+    """Hands the organisation's proxy or PAC address (desktop_app/policy.py) to the HTTP client."""
+    from desktop_app import policy
+    from desktop_app.networks.http import configure_proxies
+
+    current = policy.current()
+    proxy = current.value("ProxyUrl")
+    pac = current.value("ProxyPacUrl")
+    configure_proxies(
+        proxy if isinstance(proxy, str) else None, pac if isinstance(pac, str) else None
+    )
+
+
 def run_gui(config: AppConfig) -> int:
     # Logging (and the HTTP module it lives in) is set up once the window is on screen, so it
     # does not delay the first paint.
@@ -49,4 +62,10 @@ def run_gui(config: AppConfig) -> int:
     # Imported here so the CLI never loads Qt.
     from desktop_app.ui.application import run_application
 
-    return run_application(config, on_window_shown=lambda _window: configure_logging(config))
+    return run_application(config, on_window_shown=lambda _window: after_first_frame(config))
+
+
+def after_first_frame(config: AppConfig) -> None:
+    """What the window needs soon but not for its first paint (it imports requests)."""
+    apply_network_policy()
+    configure_logging(config)

@@ -22,10 +22,6 @@ def kinds(folder: str, **kwargs: object) -> list[tuple[str, str]]:
     return [(w.kind, w.where) for w in check_data_folder(folder, **kwargs)]  # type: ignore[arg-type]
 
 
-def linux(folder: str, mounts: str = LOCAL_MOUNTS) -> list[tuple[str, str]]:
-    return kinds(folder, environ={}, platform="linux", mounts=mounts)
-
-
 def windows(folder: str) -> list[tuple[str, str]]:
     return kinds(folder, environ={}, platform="win32", drive_type=local_drive)
 

@@ -316,16 +316,6 @@ class ProxyChooser:
         self._pac_tried = False
         self._lock = threading.Lock()
 
-    @classmethod
-    def from_policy(cls) -> ProxyChooser:
-        """The organisation's proxy settings (desktop_app/policy.py), loaded once per process."""
-        from desktop_app import policy
-
-        current = policy.current()
-        proxy = current.value("ProxyUrl")
-        pac = current.value("ProxyPacUrl")
-        return cls(proxy if isinstance(proxy, str) else None, pac if isinstance(pac, str) else None)
-
     def for_url(self, url: str) -> dict[str, str | None] | None:
         """``proxies`` for requests, or None to let requests use the system's settings."""
         if is_loopback(urlsplit(url).hostname):
@@ -517,32 +507,8 @@ class HttpClient:
                     allow_redirects=retriable,
                     **kwargs,
                 )
-            except requests.exceptions.ConnectTimeout:
-                last_error = TemporaryFailure(f"{platform}: could not connect (timed out)")
-                response = None
-            except requests.exceptions.ProxyError:
-                last_error = TemporaryFailure(f"{platform}: the proxy refused the connection")
-                response = None
-            except requests.exceptions.SSLError:
-                last_error = TemporaryFailure(
-                    f"{platform}: the secure connection failed (certificate not trusted?)"
-                )
-                response = None
-            except requests.exceptions.ConnectionError as error:
-                if _sent_before_failure(error):
-                    last_error = self._after_send(platform, "the connection was cut", safe)
-                else:
-                    last_error = TemporaryFailure(f"{platform}: could not connect")
-                response = None
-            except (
-                requests.exceptions.ReadTimeout,
-                requests.exceptions.ChunkedEncodingError,
-                requests.exceptions.ContentDecodingError,
-            ):
-                last_error = self._after_send(platform, "no complete answer in time", safe)
-                response = None
-            except requests.exceptions.RequestException:
-                last_error = TemporaryFailure(f"{platform}: the request could not be sent")
+            except requests.exceptions.RequestException as error:
+                last_error = self._classify(error, platform, safe)
                 response = None
             elapsed = time.monotonic() - started
             if response is not None:
@@ -582,6 +548,32 @@ class HttpClient:
         kwargs.setdefault("platform", urlsplit(url).hostname or "the server")
         return self.request("GET", url, **kwargs)
 
+    @classmethod
+    def _classify(
+        cls, error: requests.exceptions.RequestException, platform: str, safe: bool
+    ) -> NetworkError:
+        """A transport failure's place in the error taxonomy (was it sent? may it be resent?)."""
+        if isinstance(error, requests.exceptions.ConnectTimeout):
+            return TemporaryFailure(f"{platform}: could not connect (timed out)")
+        if isinstance(error, requests.exceptions.ProxyError):
+            return TemporaryFailure(f"{platform}: the proxy refused the connection")
+        if isinstance(error, requests.exceptions.SSLError):
+            return TemporaryFailure(
+                f"{platform}: the secure connection failed (certificate not trusted?)"
+            )
+        if isinstance(error, requests.exceptions.ConnectionError):
+            if _sent_before_failure(error):
+                return cls._after_send(platform, "the connection was cut", safe)
+            return TemporaryFailure(f"{platform}: could not connect")
+        if isinstance(
+            error,
+            requests.exceptions.ReadTimeout
+            | requests.exceptions.ChunkedEncodingError
+            | requests.exceptions.ContentDecodingError,
+        ):
+            return cls._after_send(platform, "no complete answer in time", safe)
+        return TemporaryFailure(f"{platform}: the request could not be sent")
+
     @staticmethod
     def _after_send(platform: str, what: str, replay_safe: bool) -> NetworkError:
         if replay_safe:
@@ -595,12 +587,21 @@ _chooser: ProxyChooser | None = None
 _chooser_lock = threading.Lock()
 
 
+def configure_proxies(proxy_url: str | None, pac_url: str | None) -> None:
+    """The organisation's proxy settings, given once by the composition root (from policy).
+
+    Process-wide on purpose: one chooser per process fetches a PAC file once, not per account.
+    """
+    global _chooser
+    with _chooser_lock:
+        _chooser = ProxyChooser(proxy_url, pac_url)
+
+
 def _shared_chooser() -> ProxyChooser:
-    """One proxy chooser per process, so a PAC file is fetched once, not per account."""
     global _chooser
     with _chooser_lock:
         if _chooser is None:
-            _chooser = ProxyChooser.from_policy()
+            _chooser = ProxyChooser(None, None)  # no policy given: the system's settings
         return _chooser
 
 

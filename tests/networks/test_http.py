@@ -35,8 +35,8 @@ from desktop_app.sandbox.server import SandboxServer
 from desktop_app.secrets import SecretStore
 from tests.support.faulty_server import FaultyServer, closed_port
 from tests.support.forward_proxy import ForwardProxy
-from tests.support.networks import make_account, store_credentials
 from tests.support.memory_keyring import MemoryKeyring
+from tests.support.networks import make_account, store_credentials
 
 
 @pytest.fixture
