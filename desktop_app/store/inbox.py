@@ -58,7 +58,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Mapped, mapped_column
-from sqlalchemy.sql.expression import ColumnClause
 
 from desktop_app.domain.inbox import (
     UNANSWERED_STATES,
@@ -75,6 +74,7 @@ from desktop_app.domain.inbox import (
 )
 from desktop_app.domain.networks import Network
 from desktop_app.domain.personal_data import PersonalDataKind, personal_data_flags
+from desktop_app.domain.search_text import search_document, searchable
 from desktop_app.store.base import Base
 from desktop_app.store.publications import PublicationRow
 from desktop_app.store.sanitize import safe_item_html
@@ -137,6 +137,8 @@ class InboxItemRow(Base):
     answered_by: Mapped[str | None] = mapped_column(String(200))
     reply_remote_id: Mapped[str | None] = mapped_column(String(300))
     flags: Mapped[str] = mapped_column(String(100), server_default="")
+    # What search covers: author and text with format characters removed (domain/search_text.py).
+    search_text: Mapped[str] = mapped_column(Text, server_default="")
 
 
 class InboxCursorRow(Base):
@@ -156,7 +158,6 @@ ITEMS = cast(Table, InboxItemRow.__table__)
 CURSORS = cast(Table, InboxCursorRow.__table__)
 _FTS = table(FTS_TABLE, column("rowid"))
 # A literal, not a bound parameter: the expression must equal the GIN index's on PostgreSQL.
-_SPACE: ColumnClause[str] = literal_column("' '", String())
 
 # Columns needed to build an InboxItem, in a fixed order.
 _ITEM_COLUMNS = [ITEMS.c[name] for name in (
@@ -219,8 +220,11 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
 def search_terms(query: str) -> list[str]:
-    """The words of a search box's text, case-folded; punctuation only separates words."""
-    return [t.casefold() for t in _TOKEN.findall(query)][:16]
+    """The words of a search box's text, case-folded; punctuation only separates words.
+
+    Normalised like the indexed column, so a pasted zero-width space does not split a word.
+    """
+    return [t.casefold() for t in _TOKEN.findall(searchable(query))][:16]
 
 
 def fts5_query(query: str) -> str | None:
@@ -563,11 +567,7 @@ class InboxRepository:
             tsquery = tsquery_text(f.search) if not self._is_sqlite else None
             if tsquery is not None:
                 document = func.to_tsvector(
-                    literal_column("'simple'::regconfig"),
-                    ITEMS.c.author_name.op("||")(_SPACE)
-                    .op("||")(ITEMS.c.author_handle)
-                    .op("||")(_SPACE)
-                    .op("||")(ITEMS.c.text),
+                    literal_column("'simple'::regconfig"), ITEMS.c.search_text
                 )
                 statement = statement.where(
                     document.op("@@")(
@@ -614,6 +614,7 @@ def _new_item_row(
         "answered_by": None,
         "reply_remote_id": None,
         "flags": _flags_to_text(personal_data_flags(item.text)),
+        "search_text": search_document(item.author_name, item.author_handle, item.text),
     }
 
 
@@ -640,6 +641,12 @@ def _changes_to(old: Any, item: IncomingItem, html: str | None) -> dict[str, Any
         value = getattr(item, name)
         if value != getattr(old, name) and not (name == "url" and not value):
             changes[name] = value
+    if {"text", "author_name", "author_handle"} & changes.keys():
+        changes["search_text"] = search_document(
+            changes.get("author_name", old.author_name),
+            changes.get("author_handle", old.author_handle),
+            changes.get("text", old.text),
+        )
     if item.remote_state is not old_remote:
         changes["remote_state"] = item.remote_state.value
         new_state = state_after_remote_change(InboxState(old.state), old_remote, item.remote_state)

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,44 +13,7 @@ from keyrings.alt.file import PlaintextKeyring
 
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.secrets import SecretStore
-
-REPO = Path(__file__).resolve().parents[2]
-TEST_KEYRING = "keyrings.alt.file.PlaintextKeyring"  # tests only; Kanal itself never picks it
-
-
-@pytest.fixture
-def sandbox() -> Iterator[SandboxServer]:
-    server = SandboxServer(
-        host="127.0.0.1", port=0, seed=3, latency_ms=0, faults=[], public_rate=0.0
-    )
-    server.start()
-    yield server
-    server.stop()
-
-
-def kanal(
-    *args: str, keyring: str = TEST_KEYRING, stdin: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
-    env["PYTHON_KEYRING_BACKEND"] = keyring
-    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
-    return subprocess.run(
-        [sys.executable, "-m", "desktop_app", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        input=stdin,
-        timeout=120,
-        cwd=REPO,
-    )
-
-
-def options(credentials: dict[str, Any]) -> list[str]:
-    result: list[str] = []
-    for name, value in credentials.items():
-        result += [f"--{name.replace('_', '-')}", str(value)]
-    return result
-
+from tests.support.cli import TEST_KEYRING, kanal, options
 
 SECRET_NAMES = ("password", "token", "secret")  # usernames, handles and client ids are not secret
 

@@ -6,9 +6,7 @@ import json
 from typing import Any
 
 from desktop_app.sandbox.server import SandboxServer
-from tests.unit.test_cli_accounts import kanal, options, sandbox
-
-__all__ = ["sandbox"]  # the fixture, shared with the accounts add/list/remove tests
+from tests.support.cli import kanal, options
 
 
 def add(sandbox: SandboxServer, network: str, credentials: dict[str, Any] | None = None) -> str:

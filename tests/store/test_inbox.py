@@ -230,7 +230,9 @@ def test_the_search_index_follows_updates_and_deletes(store: Store) -> None:
     account = add_account(store, Network.X)
     store_items(store, account, [incoming("1", "Gatlampan"), incoming("2", "Parkbänken")])
     with store.unit_of_work() as uow:
-        uow.session.execute(update(ITEMS).where(ITEMS.c.remote_id == "1").values(text="Träd"))
+        uow.session.execute(
+            update(ITEMS).where(ITEMS.c.remote_id == "1").values(text="Träd", search_text="Träd")
+        )
         uow.session.execute(delete(ITEMS).where(ITEMS.c.remote_id == "2"))
     everything = frozenset(InboxState)
     assert _all(store, InboxFilter(search="gatlampan", states=everything)) == []
@@ -301,3 +303,22 @@ def test_the_time_order_migration_renumbers_items_stored_in_first_seen_order(
             "early",
         ]
     old.dispose()
+
+
+def test_search_finds_words_written_with_zero_width_characters(store: Store) -> None:
+    account = add_account(store, Network.FACEBOOK)
+    store_items(store, account, [incoming("zw", "Hal\u200blo? Var\u00adför svarar in\u200dgen?")])
+    with store.unit_of_work(read_only=True) as uow:
+        for query in ("Hallo", "varför svarar", "ingen", "Hal\u200blo"):
+            assert [h.remote_id for h in uow.inbox.search(query, T0, limit=5)] == ["zw"], query
+        (item,) = uow.inbox.search("hallo", T0, limit=5)
+    assert item.text == "Hal\u200blo? Var\u00adför svarar in\u200dgen?"  # the record as received
+
+
+def test_an_edit_on_the_platform_moves_the_search_text_along(store: Store) -> None:
+    account = add_account(store, Network.MASTODON)
+    store_items(store, account, [incoming("e1", "plogbil")])
+    store_items(store, account, [incoming("e1", "sopbil")])
+    with store.unit_of_work(read_only=True) as uow:
+        assert uow.inbox.search("plogbil", T0, limit=5) == []
+        assert [h.remote_id for h in uow.inbox.search("sopbil", T0, limit=5)] == ["e1"]

@@ -270,4 +270,6 @@ FILLERS: dict[str, Callable[[Connection], Expected]] = {
     "0003_publications_audit": fill_0003_publications_audit,
     # The merge revision changed no table; its inbox item is what 0005 renumbers by time.
     "0004": fill_0003_inbox,
+    # 0005 renumbered the inbox; 0006 gives the same item its search column.
+    "0005_inbox_time_order": fill_0003_inbox,
 }
