@@ -13,7 +13,6 @@ therefore validated against v2.167, everything else against v2.159.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -30,18 +29,15 @@ UNDESCRIBED = ("/2/oauth2/", "/i/oauth2/", "/avatars/")
 
 
 def specs_dir() -> Path:
-    """The shared platform specs: KANAL_SPECS_DIR, else ``../shared/specs`` next to the repo."""
-    configured = os.environ.get("KANAL_SPECS_DIR")
-    if configured:
-        return Path(configured)
-    return Path(__file__).resolve().parents[3] / "shared" / "specs"
+    """The platform specs kept in the repository (public reference documents, see their README)."""
+    return Path(__file__).resolve().parents[1] / "data" / "specs"
 
 
 @lru_cache(maxsize=2)
 def load_spec(name: str) -> OpenAPI:
     path = specs_dir() / "x" / name
     if not path.exists():
-        pytest.fail(f"the X OpenAPI document {path} is missing (set KANAL_SPECS_DIR)")
+        pytest.fail(f"the X OpenAPI document {path} is missing from the repository")
     deserializers: MediaTypeDeserializersDict = {"application/problem+json": _json}
     if name == "openapi-v2.167.json":
         # v2.167 repeats an enum value ("attachments.media_keys"), which the strict document
