@@ -71,7 +71,14 @@ class XBase(Platform):
     def _forbidden(self, detail: str = "Forbidden") -> Response:
         return self._error(403, problem(403, "Forbidden", detail))
 
-    def _invalid(self, message: str, parameters: dict[str, list[str]] | None = None) -> Response:
+    def _invalid(
+        self,
+        message: str,
+        parameters: dict[str, list[str]] | None = None,
+        problems: str = "https://api.twitter.com/2/problems",
+    ) -> Response:
+        """X's invalid-request problem; ``problems`` is the type prefix the operation's
+        document version uses (the media upload is described by v2.167, under api.x.com)."""
         error: dict[str, Any] = {"message": message}
         if parameters:
             error["parameters"] = parameters
@@ -79,7 +86,7 @@ class XBase(Platform):
             "errors": [error],
             "title": "Invalid Request",
             "detail": "One or more parameters to your request was invalid.",
-            "type": "https://api.twitter.com/2/problems/invalid-request",
+            "type": f"{problems}/invalid-request",
         }
         return json_response(400, payload, content_type=PROBLEM)
 

@@ -32,6 +32,10 @@ def _category_problem(category: str, media_type: str, allowed: tuple[str, ...]) 
     return None
 
 
+# The upload operations are described by the v2.167 document, whose problem types live here.
+UPLOAD_PROBLEMS = "https://api.x.com/2/problems"
+
+
 class MediaMixin(XBase):
     """``/2/media/upload`` (one shot, initialize/append/finalize, status) and metadata.
 
@@ -83,6 +87,11 @@ class MediaMixin(XBase):
             data["processing_info"] = info
         return {"data": data}
 
+    def _upload_invalid(
+        self, message: str, parameters: dict[str, list[str]] | None = None
+    ) -> Response:
+        return self._invalid(message, parameters, problems=UPLOAD_PROBLEMS)
+
     def _owned(self, media_id: str, user_id: str) -> dict[str, Any] | None:
         item = self.media.get(media_id)
         return item if item is not None and item["owner"] == user_id else None
@@ -100,13 +109,13 @@ class MediaMixin(XBase):
         media_id = req.arg("media_id") or ""
         command = req.arg("command")
         if command is not None and command != "STATUS":
-            return self._invalid(
+            return self._upload_invalid(
                 f"The `command` query parameter value [{command}] is not one of [STATUS]",
                 {"command": [command]},
             )
         item = self._owned(media_id, user_id)
         if item is None:
-            return self._invalid("media_id not found", {"media_id": [media_id]})
+            return self._upload_invalid("media_id not found", {"media_id": [media_id]})
         self._advance_processing(item)
         return json_response(200, self._media_view(item))
 
@@ -114,20 +123,22 @@ class MediaMixin(XBase):
         try:
             body = req.json()
         except (ValueError, UnicodeDecodeError):
-            return self._invalid("Request body is not valid JSON.")
+            return self._upload_invalid("Request body is not valid JSON.")
         if not isinstance(body, dict):
-            return self._invalid("Request body must be a JSON object.")
+            return self._upload_invalid("Request body must be a JSON object.")
         total = body.get("total_bytes")
         if not isinstance(total, int) or isinstance(total, bool) or total <= 0:
-            return self._invalid("total_bytes is required", {"total_bytes": [str(total)]})
+            return self._upload_invalid("total_bytes is required", {"total_bytes": [str(total)]})
         category = str(body.get("media_category") or "tweet_image")
         media_type = str(body.get("media_type") or "")
         refused = _category_problem(category, media_type, CHUNKED_CATEGORIES)
         if refused:
-            return self._invalid(refused, {"media_category": [category]})
+            return self._upload_invalid(refused, {"media_category": [category]})
         limit = SIZE_LIMITS.get(category, SIZE_LIMITS["tweet_image"])
         if total > limit:
-            return self._invalid(f"File size exceeds {limit} bytes.", {"total_bytes": [str(total)]})
+            return self._upload_invalid(
+                f"File size exceeds {limit} bytes.", {"total_bytes": [str(total)]}
+            )
         item = self._new_media(user_id, b"", media_type, category)
         item.update(state="pending", total=total, size=total, type=media_type)
         return json_response(200, self._media_view(item) | {})
@@ -135,9 +146,9 @@ class MediaMixin(XBase):
     def _media_append(self, req: Request, media_id: str, user_id: str) -> Response:
         item = self._owned(media_id, user_id)
         if item is None:
-            return self._invalid("media id not found", {"id": [media_id]})
+            return self._upload_invalid("media id not found", {"id": [media_id]})
         if item["finalized"] is not None:
-            return self._invalid("The media has already been finalized.", {"id": [media_id]})
+            return self._upload_invalid("The media has already been finalized.", {"id": [media_id]})
         form, files = req.form(), req.files()
         segment = (form.get("segment_index") or ["0"])[0]
         if files.get("media"):
@@ -150,26 +161,26 @@ class MediaMixin(XBase):
                 chunk = base64.b64decode(body["media"])
                 segment = str(body.get("segment_index", 0))
             except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-                return self._invalid("media is required", {"media": [""]})
+                return self._upload_invalid("media is required", {"media": [""]})
         if not segment.isdigit() or int(segment) > 999:
-            return self._invalid("segment_index must be 0-999", {"segment_index": [segment]})
+            return self._upload_invalid("segment_index must be 0-999", {"segment_index": [segment]})
         item["chunks"][int(segment)] = chunk
         return json_response(200, {"data": {"expires_at": int(self.clock.now() + 86400)}})
 
     def _media_finalize(self, media_id: str, user_id: str) -> Response:
         item = self._owned(media_id, user_id)
         if item is None:
-            return self._invalid("media id not found", {"id": [media_id]})
+            return self._upload_invalid("media id not found", {"id": [media_id]})
         if item["finalized"] is not None:
             return json_response(200, self._media_view(item))
         data = b"".join(item["chunks"][k] for k in sorted(item["chunks"]))
         if len(data) != item["total"]:
-            return self._invalid(
+            return self._upload_invalid(
                 f"File size mismatch: expected {item['total']} bytes, received {len(data)}"
             )
         info = image_info(data)
         if item["category"] == "tweet_gif" and (info is None or info[0] != "image/gif"):
-            return self._invalid("The media for media_category tweet_gif must be a GIF.")
+            return self._upload_invalid("The media for media_category tweet_gif must be a GIF.")
         if info:
             item.update(type=info[0], width=info[1], height=info[2])
         item.update(size=len(data), chunks={}, finalized=self.clock.now(), polls=0)
@@ -220,15 +231,15 @@ class MediaMixin(XBase):
             except (ValueError, KeyError, TypeError, UnicodeDecodeError):
                 data = None
         if not data:
-            return self._invalid("The `media` field is required.", {"media": [""]})
+            return self._upload_invalid("The `media` field is required.", {"media": [""]})
         info = image_info(data)
         if info is None:
-            return self._invalid("The media type is not supported for this category.")
+            return self._upload_invalid("The media type is not supported for this category.")
         refused = _category_problem(category, info[0], ONE_SHOT_CATEGORIES)
         if refused:
-            return self._invalid(refused, {"media_category": [category]})
+            return self._upload_invalid(refused, {"media_category": [category]})
         if len(data) > 5 * 1024 * 1024:
-            return self._invalid("File size exceeds 5242880 bytes.")
+            return self._upload_invalid("File size exceeds 5242880 bytes.")
         item = self._new_media(user_id, data, media_type, category)
         payload = self._media_view(item)
         payload["data"]["image"] = {
