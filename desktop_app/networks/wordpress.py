@@ -11,9 +11,10 @@ from __future__ import annotations
 import html
 import re
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import requests
 from requests.auth import HTTPBasicAuth
@@ -42,6 +43,7 @@ from desktop_app.networks.common import (
     text_to_html,
 )
 from desktop_app.networks.http import HttpClient, decode_json, status_error
+from desktop_app.networks.secure_url import require_secure
 from desktop_app.secrets import AccountSecrets
 
 PLATFORM = "WordPress"
@@ -70,6 +72,43 @@ def parse_link_header(value: str) -> dict[str, str]:
     return found
 
 
+def site_zone(index: Any) -> tzinfo:
+    """The site's time zone from the REST index: ``timezone_string`` (a city, with its DST
+    rules), else the fixed ``gmt_offset`` in hours, else UTC."""
+    if isinstance(index, dict):
+        name = str(index.get("timezone_string") or "")
+        if name:
+            try:
+                return ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):
+                pass
+        try:
+            hours = float(index.get("gmt_offset") or 0)
+        except (TypeError, ValueError):
+            hours = 0.0
+        if hours:
+            return timezone(timedelta(hours=hours))
+    return UTC
+
+
+def local_after(newest: datetime, zone: tzinfo) -> str:
+    """The ``after`` value for comments newer than ``newest`` (a UTC instant).
+
+    WordPress turns ``after`` into the site's local wall-clock time and compares it with each
+    comment's local ``comment_date`` (WP_Comment_Query's date_query column; the comparison is
+    strict). So the value is the local wall-clock time of one second before ``newest``, sent
+    without an offset (core reads an offset-less time as local). In the hour before clocks go
+    back, later comments get smaller local times than this one; there the value goes back by
+    the size of the shift, reading up to an hour again instead of losing comments.
+    """
+    wall = (newest - timedelta(seconds=1)).astimezone(zone).replace(tzinfo=None)
+    first = wall.replace(tzinfo=zone, fold=0).utcoffset()
+    second = wall.replace(tzinfo=zone, fold=1).utcoffset()
+    if first is not None and second is not None and first != second:
+        wall -= abs(first - second)
+    return wall.strftime("%Y-%m-%dT%H:%M:%S")
+
+
 def post_slug(post: PostRequest) -> str:
     """Readable and unique: the title's words plus a hash of the idempotency key."""
     base = slugify(post.title or post.text.split("\n", 1)[0], max_length=50) or "inlagg"
@@ -87,6 +126,7 @@ class WordPressConnector:
         self._http = http
         self._api_root: str | None = None
         self._me: int | None = None
+        self._zone: tzinfo | None = None
         self._lock = threading.Lock()
         username = secrets.require("username")
         password = secrets.require("application_password")
@@ -100,6 +140,7 @@ class WordPressConnector:
         with self._lock:
             if self._api_root:
                 return self._api_root
+            require_secure(self.site_url, PLATFORM)
             response = self._http.request("GET", self.site_url, platform=PLATFORM)
             links = parse_link_header(response.headers.get("Link", ""))
             root = links.get(API_REL)
@@ -110,8 +151,20 @@ class WordPressConnector:
                     f"{self.site_url} does not announce a WordPress REST API (no Link header)",
                     "This address is not a WordPress site, or its REST API is switched off.",
                 )
-            self._api_root = urljoin(self.site_url, root)
+            api_root = urljoin(self.site_url, root)
+            # The site may announce an http API root even when reached over https.
+            require_secure(api_root, PLATFORM)
+            self._api_root = api_root
             return self._api_root
+
+    def _site_zone(self) -> tzinfo:
+        """The site's time zone, read once from the REST index (public, no credentials)."""
+        if self._zone is None:
+            response = self._http.request("GET", self.discover(), platform=PLATFORM)
+            if response.status_code != 200:
+                raise self._error(response, True)
+            self._zone = site_zone(self._json(response, True))
+        return self._zone
 
     def endpoint(self, route: str) -> str:
         """The URL of ``/wp/v2/...`` in either permalink style."""
@@ -276,14 +329,14 @@ class WordPressConnector:
     def list_inbox(self, cursor: str | None) -> InboxPage:
         """Comments of every status the user may see, oldest first, one page per call.
 
-        The cursor is the ``date_gmt`` of the newest comment seen (minus a second, because
-        ``after`` is strict and a later comment can share that second) and the page within the
-        current pass; duplicates are harmless, the store upserts by id. WordPress compares
-        ``after`` with the comment's local date, so on a site east of UTC (Sweden) a pass reads
-        an hour or two again rather than missing anything.
+        The cursor keeps the ``date_gmt`` of the newest comment seen (``since``, a UTC instant)
+        and the page within the current pass. ``after`` is sent as core compares it: as the
+        site's local time (see ``local_after``), so sites east and west of UTC neither read
+        comments twice nor lose them. Duplicates would be harmless (the store upserts by id).
         """
         state = decode_cursor(cursor)
         page = int(state.get("page", 1))
+        after = state.get("after_local") if page > 1 else self._after(state)
         params: dict[str, Any] = {
             "context": "edit",
             "status": "all",
@@ -292,19 +345,9 @@ class WordPressConnector:
             "per_page": PER_PAGE,
             "page": page,
         }
-        if state.get("after"):
-            params["after"] = state["after"]
-        response = self._call("GET", "wp/v2/comments", params=params, ok=(200, 400))
-        if response.status_code == 400:
-            body = self._json(response, True)
-            if isinstance(body, dict) and body.get("code") == "rest_comment_invalid_page_number":
-                comments: list[Any] = []
-            else:
-                raise self._error(response, True)
-        else:
-            loaded = self._json(response, True)
-            comments = loaded if isinstance(loaded, list) else []
-        total_pages = int(response.headers.get("X-WP-TotalPages", "1") or 1)
+        if after:
+            params["after"] = after
+        comments, total_pages = self._comment_page(params)
         me = self._my_id()
         items: list[RemoteItem] = []
         newest = parse_time(state.get("newest"))
@@ -317,17 +360,34 @@ class WordPressConnector:
                 continue  # our own replies are in the sent history, not the inbox
             items.append(self._item(comment))
         has_more = bool(comments) and page < total_pages
+        since = state.get("since")
         if has_more:
-            next_state = {"after": state.get("after"), "page": page + 1}
+            next_state = {"since": since, "after_local": after, "page": page + 1}
             if newest:
                 next_state["newest"] = newest.isoformat()
         else:
-            after = (newest - timedelta(seconds=1)) if newest else None
-            next_state = {
-                "after": after.strftime("%Y-%m-%dT%H:%M:%S") if after else state.get("after"),
-                "page": 1,
-            }
+            next_state = {"since": newest.isoformat() if newest else since, "page": 1}
         return InboxPage(tuple(items), encode_cursor(next_state), has_more)
+
+    def _after(self, state: dict[str, Any]) -> str | None:
+        since = parse_time(state.get("since"))
+        if since is None and state.get("after"):
+            # A cursor from an earlier version: a UTC time without a zone, already 1 s back.
+            since = parse_time(f"{state['after']}+00:00")
+        if since is None:
+            return None
+        return local_after(since, self._site_zone())
+
+    def _comment_page(self, params: dict[str, Any]) -> tuple[list[Any], int]:
+        response = self._call("GET", "wp/v2/comments", params=params, ok=(200, 400))
+        if response.status_code == 400:
+            body = self._json(response, True)
+            if isinstance(body, dict) and body.get("code") == "rest_comment_invalid_page_number":
+                return [], 1
+            raise self._error(response, True)
+        loaded = self._json(response, True)
+        total_pages = int(response.headers.get("X-WP-TotalPages", "1") or 1)
+        return (loaded if isinstance(loaded, list) else []), total_pages
 
     def _item(self, comment: dict[str, Any]) -> RemoteItem:
         content = comment.get("content") or {}
