@@ -98,14 +98,16 @@ def local_after(newest: datetime, zone: tzinfo) -> str:
     comment's local ``comment_date`` (WP_Comment_Query's date_query column; the comparison is
     strict). So the value is the local wall-clock time of one second before ``newest``, sent
     without an offset (core reads an offset-less time as local). In the hour before clocks go
-    back, later comments get smaller local times than this one; there the value goes back by
-    the size of the shift, reading up to an hour again instead of losing comments.
+    back (the first pass through the repeated hour), later comments get smaller local times
+    than this one; there the value goes back by the size of the shift, reading up to an hour
+    again instead of losing comments.
     """
-    wall = (newest - timedelta(seconds=1)).astimezone(zone).replace(tzinfo=None)
+    local = (newest - timedelta(seconds=1)).astimezone(zone)
+    wall = local.replace(tzinfo=None)
     first = wall.replace(tzinfo=zone, fold=0).utcoffset()
     second = wall.replace(tzinfo=zone, fold=1).utcoffset()
-    if first is not None and second is not None and first != second:
-        wall -= abs(first - second)
+    if local.fold == 0 and first is not None and second is not None and first != second:
+        wall -= abs(first - second)  # the first pass through a repeated hour
     return wall.strftime("%Y-%m-%dT%H:%M:%S")
 
 
@@ -329,10 +331,13 @@ class WordPressConnector:
     def list_inbox(self, cursor: str | None) -> InboxPage:
         """Comments of every status the user may see, oldest first, one page per call.
 
-        The cursor keeps the ``date_gmt`` of the newest comment seen (``since``, a UTC instant)
-        and the page within the current pass. ``after`` is sent as core compares it: as the
-        site's local time (see ``local_after``), so sites east and west of UTC neither read
-        comments twice nor lose them. Duplicates would be harmless (the store upserts by id).
+        The cursor keeps the ``date_gmt`` of the newest comment seen (``since``, a UTC instant),
+        the ids of the comments of that very second (``edge``) and the page within the current
+        pass. ``after`` is sent as core compares it: as the site's local time (``local_after``),
+        one second early because it is strict and a later comment can share the second; the
+        ``edge`` ids are dropped, so a comment is returned once. Sites east and west of UTC
+        neither read comments twice nor lose them (around the autumn DST shift up to an hour is
+        read again rather than lost; the store upserts by id).
         """
         state = decode_cursor(cursor)
         page = int(state.get("page", 1))
@@ -349,31 +354,48 @@ class WordPressConnector:
             params["after"] = after
         comments, total_pages = self._comment_page(params)
         me = self._my_id()
-        items: list[RemoteItem] = []
+        since = parse_time(state.get("since"))
+        edge = {str(i) for i in state.get("edge") or []}
         newest = parse_time(state.get("newest"))
+        newest_edge = [str(i) for i in state.get("newest_edge") or []]
+        items: list[RemoteItem] = []
         for comment in comments:
             if not isinstance(comment, dict):
                 continue
             created = require_time(comment.get("date_gmt"))
-            newest = created if newest is None or created > newest else newest
+            comment_id = str(comment.get("id"))
+            if newest is None or created > newest:
+                newest, newest_edge = created, [comment_id]
+            elif created == newest and comment_id not in newest_edge:
+                newest_edge.append(comment_id)
+            if created == since and comment_id in edge:
+                continue  # returned by the previous pass
             if int(comment.get("author") or 0) == me:
                 continue  # our own replies are in the sent history, not the inbox
             items.append(self._item(comment))
         has_more = bool(comments) and page < total_pages
-        since = state.get("since")
         if has_more:
-            next_state = {"since": since, "after_local": after, "page": page + 1}
-            if newest:
-                next_state["newest"] = newest.isoformat()
+            next_state: dict[str, Any] = {
+                "since": state.get("since"),
+                "edge": sorted(edge),
+                "after_local": after,
+                "page": page + 1,
+                "newest": newest.isoformat() if newest else None,
+                "newest_edge": newest_edge,
+            }
+        elif newest is None or (since is not None and newest <= since):
+            next_state = {"since": state.get("since"), "edge": sorted(edge), "page": 1}
         else:
-            next_state = {"since": newest.isoformat() if newest else since, "page": 1}
+            next_state = {"since": newest.isoformat(), "edge": newest_edge, "page": 1}
         return InboxPage(tuple(items), encode_cursor(next_state), has_more)
 
     def _after(self, state: dict[str, Any]) -> str | None:
         since = parse_time(state.get("since"))
         if since is None and state.get("after"):
-            # A cursor from an earlier version: a UTC time without a zone, already 1 s back.
-            since = parse_time(f"{state['after']}+00:00")
+            # A cursor from an earlier version: a UTC time without a zone (parse_time reads a
+            # zone-less time as UTC), already a second early.
+            legacy = parse_time(state["after"])
+            since = legacy + timedelta(seconds=1) if legacy else None
         if since is None:
             return None
         return local_after(since, self._site_zone())

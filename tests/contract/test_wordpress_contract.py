@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -750,3 +750,42 @@ def test_the_same_reply_twice_is_409_duplicate(
     body = {"post": published_post["id"], "content": f"Tack för frågan! {unique('dup')}"}
     expect_status(wp.call("POST", "/wp/v2/comments", json=body), 201)
     expect_error(wp.call("POST", "/wp/v2/comments", json=body), 409, "comment_duplicate")
+
+
+def site_zone_of(wp: WordPressTarget) -> Any:
+    from zoneinfo import ZoneInfo
+
+    index = expect_status(wp.call("GET", "/", auth=None), 200)
+    if index.get("timezone_string"):
+        return ZoneInfo(index["timezone_string"])
+    return timezone(timedelta(hours=float(index.get("gmt_offset") or 0)))
+
+
+def test_dates_are_local_and_after_is_compared_with_the_local_date(
+    wp: WordPressTarget, published_post: dict[str, Any], citizen_comment: CommentFactory
+) -> None:
+    """WP_Comment_Query compares `after` with comment_date (local time), not comment_date_gmt:
+    a zone-less value is read as the site's local time, one with an offset is converted."""
+    zone = site_zone_of(wp)
+    if wp.name == "sandbox":
+        assert str(zone) == "Europe/Stockholm"  # the emulated site runs in Swedish time
+    comment = citizen_comment(published_post["id"])
+    moderate(wp, comment["id"], "approve")
+    gmt = datetime.fromisoformat(comment["date_gmt"]).replace(tzinfo=UTC)
+    local = datetime.fromisoformat(comment["date"])
+    offset = gmt.astimezone(zone).utcoffset()
+    assert offset is not None and local - gmt.replace(tzinfo=None) == offset
+
+    def listed(after: str) -> bool:
+        params = {"post": published_post["id"], "after": after}
+        found = expect_status(wp.call("GET", "/wp/v2/comments", auth=None, params=params), 200)
+        return comment["id"] in ids(found)
+
+    # The UTC time without a zone is read as local: later than the comment west of UTC,
+    # earlier east of it, the same (strict: not listed) on a UTC site.
+    assert listed(comment["date_gmt"]) is (offset > timedelta(0))
+    # With the zone written out it is an instant, wherever the site is.
+    assert listed((gmt - timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    assert not listed(gmt.strftime("%Y-%m-%dT%H:%M:%S+00:00"))
+    local_offset = gmt.astimezone(zone).strftime("%Y-%m-%dT%H:%M:%S%z")
+    assert not listed(local_offset[:-2] + ":" + local_offset[-2:])
