@@ -15,6 +15,7 @@ the old one, and ``previous_refresh_token`` is tried when the current one is ref
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 import threading
@@ -74,9 +75,9 @@ _REFRESH_MARGIN = timedelta(minutes=2)
 # A new access token can be refused for a moment right after a refresh (it has not reached
 # every X front end yet): wait this long and try once more before asking anyone to sign in.
 _FRESH_TOKEN_RETRY_S = 1.0
-# Chunked uploads (animated GIFs): X takes appends of up to 5 MB; processing is polled with the
-# check_after_secs X gives, but never longer than this in total.
-CHUNK_BYTES = 4 * 1024 * 1024
+# Chunked uploads (animated GIFs): X takes appends of up to 5 MB; a 3 MiB chunk stays below that
+# in base64 too. Processing is polled with the check_after_secs X gives, never longer than this.
+CHUNK_BYTES = 3 * 1024 * 1024
 MAX_PROCESSING_WAIT_S = 120.0
 _DEFAULT_CHECK_AFTER_S = 1.0
 # 403 problem types that mean the token or the app lacks a permission (sign in again / fix the
@@ -403,12 +404,14 @@ class XConnector:
         )
         media_id = _media_id(started)
         for index, offset in enumerate(range(0, len(data), CHUNK_BYTES)):
+            # JSON with the chunk in base64: the form both OpenAPI documents describe without
+            # ambiguity (a multipart segment_index is text, which the documents type as integer).
+            chunk = base64.b64encode(data[offset : offset + CHUNK_BYTES]).decode("ascii")
             self._call(
                 "POST",
                 f"2/media/upload/{media_id}/append",
                 replay_safe=True,
-                data={"segment_index": str(index)},
-                files={"media": ("chunk", data[offset : offset + CHUNK_BYTES], mime_type)},
+                json={"media": chunk, "segment_index": index},
             )
         finished = self._call("POST", f"2/media/upload/{media_id}/finalize", replay_safe=True)
         self._await_processing(media_id, finished)

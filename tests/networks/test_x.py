@@ -27,8 +27,33 @@ from desktop_app.networks.signin import SignInCancelled, XSignIn
 from desktop_app.networks.x import XConnector, x_error
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.secrets import SecretStore
-from tests.networks.helpers import ConsentBrowser, make_account, store_credentials
+from tests.networks.helpers import ConsentBrowser, fast_http, make_account, store_credentials
 from tests.networks.memory_keyring import MemoryKeyring, SimulatedCrash
+from tests.support.contract_x import XContract
+
+
+@pytest.fixture
+def x_contract(sandbox: SandboxServer) -> Iterator[XContract]:
+    """Every request the connector sends, and every answer it gets, against X's OpenAPI."""
+    contract = XContract(
+        x_base=f"{sandbox.base_url}/x",
+        requests=True,
+        answers_apply=lambda: not sandbox.faults(),  # injected faults answer off-contract
+    )
+    yield contract
+    contract.assert_valid()
+
+
+@pytest.fixture
+def http_factory(x_contract: XContract) -> Callable[[], HttpClient]:
+    """The connectors' HTTP clients, with the contract checks attached."""
+
+    def make() -> HttpClient:
+        http = fast_http()
+        x_contract.attach(http.session)
+        return http
+
+    return make
 
 
 def connect(
@@ -435,19 +460,27 @@ class RecordingSleep:
 
 
 def gif_connector(
-    sandbox: SandboxServer, store: SecretStore, sleep: RecordingSleep, account_id: str = "gif"
+    sandbox: SandboxServer,
+    store: SecretStore,
+    sleep: RecordingSleep,
+    http_factory: Callable[[], HttpClient],
+    account_id: str = "gif",
 ) -> XConnector:
     info = sandbox.platforms()["x"]
     store_credentials(store, account_id, info["credentials"])
-    return XConnector(info["base_url"], store.for_account(account_id), HttpClient(), sleep=sleep)
+    return XConnector(info["base_url"], store.for_account(account_id), http_factory(), sleep=sleep)
 
 
 def test_an_animated_gif_goes_through_the_chunked_upload_and_waits_for_processing(
-    sandbox: SandboxServer, secret_store: SecretStore, tmp_path: Path
+    sandbox: SandboxServer,
+    secret_store: SecretStore,
+    tmp_path: Path,
+    http_factory: Callable[[], HttpClient],
+    x_contract: XContract,
 ) -> None:
     """X takes tweet_gif only through initialize/append/finalize; the post waits for 'succeeded'."""
     sleep = RecordingSleep(sandbox)
-    x = gif_connector(sandbox, secret_store, sleep)
+    x = gif_connector(sandbox, secret_store, sleep, http_factory)
     gif = animated_gif(tmp_path / "snöfall.gif")
     post = PostRequest(
         text=unique("Snöfall i centrum"),
@@ -464,6 +497,14 @@ def test_an_animated_gif_goes_through_the_chunked_upload_and_waits_for_processin
     assert media[key]["alt_text"] == "Snö som faller över torget"
     # pending -> in_progress -> succeeded: two waits of the check_after_secs X gave.
     assert sleep.pauses == [1.0, 1.0]
+    assert {
+        "POST /2/media/upload/initialize",
+        "POST /2/media/upload/{id}/append",
+        "POST /2/media/upload/{id}/finalize",
+        "GET /2/media/upload",
+        "POST /2/media/metadata",
+        "POST /2/tweets",
+    } <= x_contract.operations
 
 
 def test_the_wait_for_gif_processing_is_bounded(
@@ -471,12 +512,13 @@ def test_the_wait_for_gif_processing_is_bounded(
     secret_store: SecretStore,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    http_factory: Callable[[], HttpClient],
 ) -> None:
     import desktop_app.networks.x as x_module
 
     monkeypatch.setattr(x_module, "MAX_PROCESSING_WAIT_S", 1.5)
     sleep = RecordingSleep(sandbox)
-    x = gif_connector(sandbox, secret_store, sleep)
+    x = gif_connector(sandbox, secret_store, sleep, http_factory)
     gif = animated_gif(tmp_path / "lång.gif")
     with pytest.raises(TemporaryFailure, match="still processing"):
         x.publish(
