@@ -38,6 +38,7 @@ from tests.contract.wordpress_support import (
     unique,
     wp_gmt,
 )
+from tests.support.contract_wordpress import WordPressContract
 
 CITIZEN = {"author_name": "Anna Medborgare", "author_email": "anna.medborgare@example.invalid"}
 
@@ -46,8 +47,17 @@ CommentFactory = Callable[..., dict[str, Any]]
 
 
 @pytest.fixture
-def wp(wordpress_target: WordPressTarget) -> WordPressTarget:
-    return wordpress_target
+def wp(wordpress_target: WordPressTarget) -> Iterator[WordPressTarget]:
+    """The target, with every answer of the test checked against the route schemas (the
+    requests here are often wrong on purpose, so only the answers are)."""
+    contract = WordPressContract(requests=False)
+    hooks = wordpress_target.session.hooks["response"]
+    hooks.append(contract.hook)
+    try:
+        yield wordpress_target
+    finally:
+        hooks.remove(contract.hook)
+    contract.assert_valid()
 
 
 @pytest.fixture

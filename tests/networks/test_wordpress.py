@@ -34,13 +34,42 @@ from desktop_app.networks.http import HttpClient
 from desktop_app.networks.wordpress import WordPressConnector, parse_link_header, post_slug
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.secrets import SecretStore
-from tests.networks.helpers import make_account, store_credentials
+from tests.networks.helpers import fast_http, make_account, store_credentials
+from tests.support.contract_wordpress import WordPressContract
 
 REAL_ENV = (
     "KANAL_TEST_WORDPRESS_URL",
     "KANAL_TEST_WORDPRESS_USER",
     "KANAL_TEST_WORDPRESS_APP_PASSWORD",
 )
+
+
+@pytest.fixture
+def wp_contract(sandbox: SandboxServer) -> Iterator[WordPressContract]:
+    """Every request the connector sends, and every answer it gets, against the route schemas."""
+    contract = WordPressContract(requests=True, answers_apply=lambda: not sandbox.faults())
+    yield contract
+    contract.assert_valid()
+
+
+@pytest.fixture
+def http_factory(wp_contract: WordPressContract) -> Callable[[], HttpClient]:
+    """The connectors' HTTP clients, with the contract checks attached."""
+
+    def make() -> HttpClient:
+        http = fast_http()
+        wp_contract.attach(http.session)
+        return http
+
+    return make
+
+
+@pytest.fixture
+def traffic() -> Iterator[WordPressContract]:
+    """Checks of a connector's traffic with any WordPress (the sandbox's or a real one)."""
+    contract = WordPressContract(requests=True)
+    yield contract
+    contract.assert_valid()
 
 
 def connect(
@@ -78,12 +107,19 @@ def unique_post(image: Path | None = None, **extra: Any) -> PostRequest:
 
 @pytest.fixture(params=["sandbox", pytest.param("real", marks=pytest.mark.wordpress)])
 def any_wordpress(
-    request: pytest.FixtureRequest, secret_store: SecretStore
+    request: pytest.FixtureRequest, secret_store: SecretStore, traffic: WordPressContract
 ) -> Iterator[WordPressConnector]:
-    """The same workflow against the sandbox and, when configured (CI), a real WordPress."""
+    """The same workflow against the sandbox and, when configured (CI), a real WordPress;
+    every request and answer is checked against the published route schemas."""
+
+    def checked_http() -> HttpClient:
+        http = HttpClient()
+        traffic.attach(http.session)
+        return http
+
     if request.param == "sandbox":
         sandbox = request.getfixturevalue("sandbox")
-        connector = connect(sandbox, secret_store, HttpClient)
+        connector = connect(sandbox, secret_store, checked_http)
     else:
         missing = [n for n in REAL_ENV if not os.environ.get(n)]
         if missing:
@@ -97,7 +133,7 @@ def any_wordpress(
         account = make_account(
             Network.WORDPRESS, os.environ["KANAL_TEST_WORDPRESS_URL"], account_id="real"
         )
-        built = build_connector(account, secret_store, HttpClient)
+        built = build_connector(account, secret_store, checked_http)
         assert isinstance(built, WordPressConnector)
         connector = built
     yield connector
@@ -121,7 +157,10 @@ def post_comment_as_citizen(connector: WordPressConnector, post_id: str, text: s
 
 
 def test_full_workflow_publish_image_comments_reply_moderate_delete(
-    any_wordpress: WordPressConnector, image_file: Path, request: pytest.FixtureRequest
+    any_wordpress: WordPressConnector,
+    image_file: Path,
+    request: pytest.FixtureRequest,
+    traffic: WordPressContract,
 ) -> None:
     wp = any_wordpress
     me = wp.verify()
@@ -223,6 +262,19 @@ def test_full_workflow_publish_image_comments_reply_moderate_delete(
         timeout=10,
     ).json()
     assert gone["status"] == "trash"
+    # Every operation the connector uses was checked against the published route schemas.
+    assert traffic.operations >= {
+        "GET /wp/v2/users/me",
+        "POST /wp/v2/media",
+        "POST /wp/v2/media/{id}",
+        "POST /wp/v2/posts",
+        "GET /wp/v2/posts",
+        "GET /wp/v2/comments",
+        "POST /wp/v2/comments",
+        "POST /wp/v2/comments/{id}",
+        "DELETE /wp/v2/comments/{id}",
+        "DELETE /wp/v2/posts/{id}",
+    }, sorted(traffic.operations)
 
 
 def test_held_comments_are_listed_as_held(wp: WordPressConnector, sandbox: SandboxServer) -> None:
