@@ -427,9 +427,15 @@ class XConnector:
             if state == "succeeded":
                 return
             if state == "failed":
+                # The published schema gives no detail beyond the state (v1.1 sent an error).
                 error = obj(info.get("error"))
-                reason = str(error.get("message") or error.get("name") or "processing failed")
-                raise Rejected(f"X could not process the GIF: {reason}", reason)
+                detail = str(error.get("message") or error.get("name") or "")
+                raise Rejected(
+                    f"X could not process the GIF ({detail or 'processing failed'})",
+                    "X kunde inte behandla GIF-filen; kontrollera att den går att öppna. / "
+                    "X could not process the GIF; check that the file opens."
+                    + (f" ({detail})" if detail else ""),
+                )
             delay = info.get("check_after_secs")
             pause = float(delay) if isinstance(delay, int | float) else _DEFAULT_CHECK_AFTER_S
             pause = max(0.0, pause)

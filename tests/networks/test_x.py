@@ -655,3 +655,26 @@ def test_plain_http_to_a_real_host_is_refused_before_any_token_is_sent(
 def test_plain_http_to_loopback_is_allowed(x2: XConnector) -> None:
     assert x2.api_root.startswith("http://127.0.0.1")
     assert x2.verify().handle
+
+
+def test_a_gif_whose_processing_fails_is_rejected_with_xs_reason(
+    sandbox: SandboxServer,
+    secret_store: SecretStore,
+    tmp_path: Path,
+    http_factory: Callable[[], HttpClient],
+) -> None:
+    sleep = RecordingSleep(sandbox)
+    x = gif_connector(sandbox, secret_store, sleep, http_factory)
+    whole = animated_gif(tmp_path / "hel.gif").read_bytes()
+    cut = tmp_path / "avklippt.gif"
+    cut.write_bytes(whole[:-1])  # the trailer is missing: X cannot decode it
+    with pytest.raises(Rejected) as caught:
+        x.publish(
+            PostRequest(
+                text=unique("Trasig"),
+                idempotency_key="cut",
+                media=(MediaUpload(cut, "image/gif", ""),),
+            )
+        )
+    assert "GIF" in caught.value.reason
+    assert not [t for t in sandbox.state()["platforms"]["x"]["posts"] if "Trasig" in t["text"]]

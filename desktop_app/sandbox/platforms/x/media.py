@@ -103,7 +103,10 @@ class MediaMixin(XBase):
         item["polls"] += 1
         elapsed = self.clock.now() - item["finalized"]
         step = max(item["polls"], int(elapsed // CHECK_AFTER_S))
-        item["state"] = PROCESSING_STATES[min(step, len(PROCESSING_STATES) - 1)]
+        state = PROCESSING_STATES[min(step, len(PROCESSING_STATES) - 1)]
+        if state == "succeeded" and item.get("broken"):
+            state = "failed"  # X decodes the file only while processing it
+        item["state"] = state
 
     def _media_status(self, req: Request, user_id: str) -> Response:
         media_id = req.arg("media_id") or ""
@@ -184,6 +187,8 @@ class MediaMixin(XBase):
         if info:
             item.update(type=info[0], width=info[1], height=info[2])
         item.update(size=len(data), chunks={}, finalized=self.clock.now(), polls=0)
+        # A GIF without its trailer byte is cut short: processing will fail.
+        item["broken"] = item["category"].endswith("_gif") and not data.endswith(b";")
         # Images are ready at once; GIFs and videos are processed before they can be posted.
         item["state"] = "pending" if item["category"] in PROCESSED_CATEGORIES else "succeeded"
         return json_response(200, self._media_view(item))
