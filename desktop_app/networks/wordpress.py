@@ -162,7 +162,13 @@ class WordPressConnector:
     def _site_zone(self) -> tzinfo:
         """The site's time zone, read once from the REST index (public, no credentials)."""
         if self._zone is None:
-            response = self._http.request("GET", self.discover(), platform=PLATFORM)
+            # Only the two fields: the whole index lists every route (hundreds of kilobytes).
+            response = self._http.request(
+                "GET",
+                self.discover(),
+                platform=PLATFORM,
+                params={"_fields": "timezone_string,gmt_offset"},
+            )
             if response.status_code != 200:
                 raise self._error(response, True)
             self._zone = site_zone(self._json(response, True))

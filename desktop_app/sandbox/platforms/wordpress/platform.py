@@ -188,7 +188,13 @@ class WordPress(PostsMixin, CommentsMixin, MediaMixin):
     def _root(
         self, req: Request, method: str, _id: int | None, user: dict[str, Any] | None
     ) -> Response | None:
-        return self._json(200, self._index()) if method == "GET" else None
+        if method != "GET":
+            return None
+        index = self._index()
+        fields = [f for f in (req.arg("_fields") or "").split(",") if f]
+        if fields:  # as core's rest_filter_response_fields (the links stay)
+            index = {k: v for k, v in index.items() if k in fields or k == "_links"}
+        return self._json(200, index)
 
     def _namespace(
         self, req: Request, method: str, _id: int | None, user: dict[str, Any] | None
