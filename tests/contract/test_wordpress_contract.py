@@ -8,9 +8,11 @@ differently, the sandbox is wrong. Comments name the WordPress behaviour each ch
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -799,3 +801,31 @@ def test_dates_are_local_and_after_is_compared_with_the_local_date(
     assert not listed(gmt.strftime("%Y-%m-%dT%H:%M:%S+00:00"))
     local_offset = gmt.astimezone(zone).strftime("%Y-%m-%dT%H:%M:%S%z")
     assert not listed(local_offset[:-2] + ":" + local_offset[-2:])
+
+
+SPECS = Path(__file__).resolve().parents[1] / "data" / "specs" / "wordpress"
+# Headers of the real index answer that depend on the server, not on WordPress.
+SERVER_HEADERS = {"host", "date", "connection", "x-powered-by", "content-length", "allow"}
+
+
+def test_rest_index_has_what_a_real_wordpress_index_has(wp: WordPressTarget) -> None:
+    """The index of a real WordPress 6.1 (tests/data/specs/wordpress): the same keys with the
+    same JSON types (``gmt_offset`` is a number when the site names a city, text otherwise),
+    and the REST headers that answer carried."""
+    sample = json.loads((SPECS / "wp-json-index.json").read_text(encoding="utf-8"))
+    response = wp.call("GET", "/", auth=None)
+    index = expect_status(response, 200)
+    for key, value in sample.items():
+        assert key in index, key
+        expected: tuple[type, ...] = (type(value),)
+        if key == "gmt_offset":
+            expected = (str, int, float)
+        assert isinstance(index[key], expected), (key, index[key])
+    assert "wp/v2" in index["namespaces"]
+    for route in ("/wp/v2/posts", "/wp/v2/comments", "/wp/v2/media", "/wp/v2/users/me"):
+        assert route in index["routes"], route
+    lines = (SPECS / "index.headers.txt").read_text(encoding="utf-8").splitlines()[1:]
+    names = {line.split(":", 1)[0].strip().lower() for line in lines if ":" in line}
+    missing = sorted(n for n in names - SERVER_HEADERS if n not in response.headers)
+    assert not missing, missing
+    assert DISCOVERY_REL in response.headers["Link"]
