@@ -11,9 +11,10 @@ from __future__ import annotations
 import html
 import re
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import requests
 from requests.auth import HTTPBasicAuth
@@ -42,6 +43,7 @@ from desktop_app.networks.common import (
     text_to_html,
 )
 from desktop_app.networks.http import HttpClient, decode_json, status_error
+from desktop_app.networks.secure_url import require_secure
 from desktop_app.secrets import AccountSecrets
 
 PLATFORM = "WordPress"
@@ -70,6 +72,45 @@ def parse_link_header(value: str) -> dict[str, str]:
     return found
 
 
+def site_zone(index: Any) -> tzinfo:
+    """The site's time zone from the REST index: ``timezone_string`` (a city, with its DST
+    rules), else the fixed ``gmt_offset`` in hours, else UTC."""
+    if isinstance(index, dict):
+        name = str(index.get("timezone_string") or "")
+        if name:
+            try:
+                return ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):
+                pass
+        try:
+            hours = float(index.get("gmt_offset") or 0)
+        except (TypeError, ValueError):
+            hours = 0.0
+        if hours:
+            return timezone(timedelta(hours=hours))
+    return UTC
+
+
+def local_after(newest: datetime, zone: tzinfo) -> str:
+    """The ``after`` value for comments newer than ``newest`` (a UTC instant).
+
+    WordPress turns ``after`` into the site's local wall-clock time and compares it with each
+    comment's local ``comment_date`` (WP_Comment_Query's date_query column; the comparison is
+    strict). So the value is the local wall-clock time of one second before ``newest``, sent
+    without an offset (core reads an offset-less time as local). In the hour before clocks go
+    back (the first pass through the repeated hour), later comments get smaller local times
+    than this one; there the value goes back by the size of the shift, reading up to an hour
+    again instead of losing comments.
+    """
+    local = (newest - timedelta(seconds=1)).astimezone(zone)
+    wall = local.replace(tzinfo=None)
+    first = wall.replace(tzinfo=zone, fold=0).utcoffset()
+    second = wall.replace(tzinfo=zone, fold=1).utcoffset()
+    if local.fold == 0 and first is not None and second is not None and first != second:
+        wall -= abs(first - second)  # the first pass through a repeated hour
+    return wall.strftime("%Y-%m-%dT%H:%M:%S")
+
+
 def post_slug(post: PostRequest) -> str:
     """Readable and unique: the title's words plus a hash of the idempotency key."""
     base = slugify(post.title or post.text.split("\n", 1)[0], max_length=50) or "inlagg"
@@ -87,6 +128,7 @@ class WordPressConnector:
         self._http = http
         self._api_root: str | None = None
         self._me: int | None = None
+        self._zone: tzinfo | None = None
         self._lock = threading.Lock()
         username = secrets.require("username")
         password = secrets.require("application_password")
@@ -100,6 +142,7 @@ class WordPressConnector:
         with self._lock:
             if self._api_root:
                 return self._api_root
+            require_secure(self.site_url, PLATFORM)
             response = self._http.request("GET", self.site_url, platform=PLATFORM)
             links = parse_link_header(response.headers.get("Link", ""))
             root = links.get(API_REL)
@@ -110,8 +153,26 @@ class WordPressConnector:
                     f"{self.site_url} does not announce a WordPress REST API (no Link header)",
                     "This address is not a WordPress site, or its REST API is switched off.",
                 )
-            self._api_root = urljoin(self.site_url, root)
+            api_root = urljoin(self.site_url, root)
+            # The site may announce an http API root even when reached over https.
+            require_secure(api_root, PLATFORM)
+            self._api_root = api_root
             return self._api_root
+
+    def _site_zone(self) -> tzinfo:
+        """The site's time zone, read once from the REST index (public, no credentials)."""
+        if self._zone is None:
+            # Only the two fields: the whole index lists every route (hundreds of kilobytes).
+            response = self._http.request(
+                "GET",
+                self.discover(),
+                platform=PLATFORM,
+                params={"_fields": "timezone_string,gmt_offset"},
+            )
+            if response.status_code != 200:
+                raise self._error(response, True)
+            self._zone = site_zone(self._json(response, True))
+        return self._zone
 
     def endpoint(self, route: str) -> str:
         """The URL of ``/wp/v2/...`` in either permalink style."""
@@ -276,14 +337,17 @@ class WordPressConnector:
     def list_inbox(self, cursor: str | None) -> InboxPage:
         """Comments of every status the user may see, oldest first, one page per call.
 
-        The cursor is the ``date_gmt`` of the newest comment seen (minus a second, because
-        ``after`` is strict and a later comment can share that second) and the page within the
-        current pass; duplicates are harmless, the store upserts by id. WordPress compares
-        ``after`` with the comment's local date, so on a site east of UTC (Sweden) a pass reads
-        an hour or two again rather than missing anything.
+        The cursor keeps the ``date_gmt`` of the newest comment seen (``since``, a UTC instant),
+        the ids of the comments of that very second (``edge``) and the page within the current
+        pass. ``after`` is sent as core compares it: as the site's local time (``local_after``),
+        one second early because it is strict and a later comment can share the second; the
+        ``edge`` ids are dropped, so a comment is returned once. Sites east and west of UTC
+        neither read comments twice nor lose them (around the autumn DST shift up to an hour is
+        read again rather than lost; the store upserts by id).
         """
         state = decode_cursor(cursor)
         page = int(state.get("page", 1))
+        after = state.get("after_local") if page > 1 else self._after(state)
         params: dict[str, Any] = {
             "context": "edit",
             "status": "all",
@@ -292,42 +356,66 @@ class WordPressConnector:
             "per_page": PER_PAGE,
             "page": page,
         }
-        if state.get("after"):
-            params["after"] = state["after"]
-        response = self._call("GET", "wp/v2/comments", params=params, ok=(200, 400))
-        if response.status_code == 400:
-            body = self._json(response, True)
-            if isinstance(body, dict) and body.get("code") == "rest_comment_invalid_page_number":
-                comments: list[Any] = []
-            else:
-                raise self._error(response, True)
-        else:
-            loaded = self._json(response, True)
-            comments = loaded if isinstance(loaded, list) else []
-        total_pages = int(response.headers.get("X-WP-TotalPages", "1") or 1)
+        if after:
+            params["after"] = after
+        comments, total_pages = self._comment_page(params)
         me = self._my_id()
-        items: list[RemoteItem] = []
+        since = parse_time(state.get("since"))
+        edge = {str(i) for i in state.get("edge") or []}
         newest = parse_time(state.get("newest"))
+        newest_edge = [str(i) for i in state.get("newest_edge") or []]
+        items: list[RemoteItem] = []
         for comment in comments:
             if not isinstance(comment, dict):
                 continue
             created = require_time(comment.get("date_gmt"))
-            newest = created if newest is None or created > newest else newest
+            comment_id = str(comment.get("id"))
+            if newest is None or created > newest:
+                newest, newest_edge = created, [comment_id]
+            elif created == newest and comment_id not in newest_edge:
+                newest_edge.append(comment_id)
+            if created == since and comment_id in edge:
+                continue  # returned by the previous pass
             if int(comment.get("author") or 0) == me:
                 continue  # our own replies are in the sent history, not the inbox
             items.append(self._item(comment))
         has_more = bool(comments) and page < total_pages
         if has_more:
-            next_state = {"after": state.get("after"), "page": page + 1}
-            if newest:
-                next_state["newest"] = newest.isoformat()
-        else:
-            after = (newest - timedelta(seconds=1)) if newest else None
-            next_state = {
-                "after": after.strftime("%Y-%m-%dT%H:%M:%S") if after else state.get("after"),
-                "page": 1,
+            next_state: dict[str, Any] = {
+                "since": state.get("since"),
+                "edge": sorted(edge),
+                "after_local": after,
+                "page": page + 1,
+                "newest": newest.isoformat() if newest else None,
+                "newest_edge": newest_edge,
             }
+        elif newest is None or (since is not None and newest <= since):
+            next_state = {"since": state.get("since"), "edge": sorted(edge), "page": 1}
+        else:
+            next_state = {"since": newest.isoformat(), "edge": newest_edge, "page": 1}
         return InboxPage(tuple(items), encode_cursor(next_state), has_more)
+
+    def _after(self, state: dict[str, Any]) -> str | None:
+        since = parse_time(state.get("since"))
+        if since is None and state.get("after"):
+            # A cursor from an earlier version: a UTC time without a zone (parse_time reads a
+            # zone-less time as UTC), already a second early.
+            legacy = parse_time(state["after"])
+            since = legacy + timedelta(seconds=1) if legacy else None
+        if since is None:
+            return None
+        return local_after(since, self._site_zone())
+
+    def _comment_page(self, params: dict[str, Any]) -> tuple[list[Any], int]:
+        response = self._call("GET", "wp/v2/comments", params=params, ok=(200, 400))
+        if response.status_code == 400:
+            body = self._json(response, True)
+            if isinstance(body, dict) and body.get("code") == "rest_comment_invalid_page_number":
+                return [], 1
+            raise self._error(response, True)
+        loaded = self._json(response, True)
+        total_pages = int(response.headers.get("X-WP-TotalPages", "1") or 1)
+        return (loaded if isinstance(loaded, list) else []), total_pages
 
     def _item(self, comment: dict[str, Any]) -> RemoteItem:
         content = comment.get("content") or {}

@@ -15,9 +15,11 @@ the old one, and ``previous_refresh_token`` is tried when the current one is ref
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -53,6 +55,7 @@ from desktop_app.networks.common import (
     require_time,
 )
 from desktop_app.networks.http import HttpClient, decode_json, rate_limit_until, status_error
+from desktop_app.networks.secure_url import require_secure
 from desktop_app.secrets import AccountSecrets
 
 PLATFORM = "X"
@@ -69,6 +72,21 @@ SCOPES = (
 TWEET_FIELDS = "created_at,author_id,conversation_id,in_reply_to_user_id,referenced_tweets,entities"
 USER_FIELDS = "username,name,profile_image_url"
 _REFRESH_MARGIN = timedelta(minutes=2)
+# A new access token can be refused for a moment right after a refresh (it has not reached
+# every X front end yet): wait this long and try once more before asking anyone to sign in.
+_FRESH_TOKEN_RETRY_S = 1.0
+# Chunked uploads (animated GIFs): X takes appends of up to 5 MB; a 3 MiB chunk stays below that
+# in base64 too. Processing is polled with the check_after_secs X gives, never longer than this.
+CHUNK_BYTES = 3 * 1024 * 1024
+MAX_PROCESSING_WAIT_S = 120.0
+_DEFAULT_CHECK_AFTER_S = 1.0
+# 403 problem types that mean the token or the app lacks a permission (sign in again / fix the
+# app); any other 403 is X refusing this one action, shown with X's reason.
+_PERMISSION_PROBLEMS = (
+    "/2/problems/unsupported-authentication",
+    "/2/problems/oauth1-permissions",
+    "/2/problems/client-forbidden",
+)
 _LEADING_MENTIONS = re.compile(r"^(?:@\w+\s+)+")
 
 
@@ -97,6 +115,12 @@ def x_error(response: requests.Response, *, replay_safe: bool) -> NetworkError:
         if not detail and isinstance(errors, list) and errors and isinstance(errors[0], dict):
             detail = str(errors[0].get("message") or errors[0].get("detail") or "")
     code = response.status_code
+    problem_type = str(body.get("type", "")) if isinstance(body, dict) else ""
+    if code == 403 and problem_type.endswith(_PERMISSION_PROBLEMS):
+        return AuthExpired(
+            f"X: this sign-in lacks a permission Kanal needs ({detail or problem_type}). "
+            "Sign in to X again; if it persists, check the X app's permissions (read and write)."
+        )
     if code == 429:
         until = rate_limit_until(response.headers)
         return RateLimited(f"X is rate-limiting this account ({code})", until)
@@ -109,6 +133,21 @@ def x_error(response: requests.Response, *, replay_safe: bool) -> NetworkError:
     if code in (400, 403, 404, 409, 413, 422):
         return Rejected(f"X refused ({code}): {detail}", detail or f"X refused ({code})")
     return status_error(response, replay_safe=replay_safe, detail=detail, platform=PLATFORM)
+
+
+def _media_id(body: Any) -> str:
+    data = body.get("data") if isinstance(body, dict) else None
+    if not isinstance(data, dict) or not data.get("id"):
+        raise TemporaryFailure("X answered the media upload without an id")
+    return str(data["id"])
+
+
+def _rewind(kwargs: dict[str, Any]) -> None:
+    """Put file streams back at their start so the same request can be sent again."""
+    for value in (kwargs.get("files") or {}).values():
+        stream: Any = value[1] if isinstance(value, tuple) else None
+        if hasattr(stream, "seek"):
+            stream.seek(0)
 
 
 def expanded_text(tweet: dict[str, Any]) -> str:
@@ -136,11 +175,13 @@ class XConnector:
         secrets: AccountSecrets,
         http: HttpClient,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.api_root = (base_url or DEFAULT_API_ROOT).rstrip("/")
         self._secrets = secrets
         self._http = http
         self._clock = clock
+        self._sleep = sleep
         self._lock = threading.RLock()
         self._me: dict[str, Any] | None = None
         self._oauth1: OAuth1 | None = None
@@ -183,6 +224,7 @@ class XConnector:
             candidates = list(dict.fromkeys(candidates))
             if not candidates:
                 raise AuthExpired("X: no refresh token is stored; sign in again")
+            require_secure(token_url_for(self.api_root), PLATFORM)
             last: NetworkError | None = None
             for spent in candidates:
                 # A lost answer here is not a user's post that might exist: it is a temporary
@@ -249,6 +291,7 @@ class XConnector:
     ) -> Any:
         safe = method in ("GET", "DELETE", "PUT") if replay_safe is None else replay_safe
         url = f"{self.api_root}/{path.lstrip('/')}"
+        require_secure(url, PLATFORM)
         if self._oauth1 is not None:
             response = self._http.request(
                 method, url, platform=PLATFORM, replay_safe=safe, auth=self._oauth1, **kwargs
@@ -256,28 +299,33 @@ class XConnector:
             if response.status_code == 401:
                 raise AuthExpired("X refused the OAuth 1.0a keys; enter them again")
             return self._result(response, safe, ok)
+        refreshed = False
         if self._expired():
             self.refresh()
+            refreshed = True
         extra_headers = dict(kwargs.pop("headers", None) or {})
-        for attempt in (0, 1):
+        retried_fresh = False
+        while True:
             headers = {**extra_headers, "Authorization": f"Bearer {self._access_token}"}
             response = self._http.request(
                 method, url, platform=PLATFORM, replay_safe=safe, headers=headers, **kwargs
             )
-            if response.status_code == 401 and attempt == 0:
-                # A refused token means nothing was done: refresh and send it again.
+            if response.status_code != 401:
+                result = self._result(response, safe, ok)
+                self._proven()
+                return result
+            # A refused token means nothing was done, so sending again is safe.
+            if not refreshed:
                 self.refresh()
-                for value in kwargs.get("files", {}).values() if kwargs.get("files") else ():
-                    stream: Any = value[1] if isinstance(value, tuple) else None
-                    if hasattr(stream, "seek"):
-                        stream.seek(0)
-                continue
-            if response.status_code == 401:
+                refreshed = True
+            elif not retried_fresh:
+                # Just refreshed and still refused: new tokens can take a moment to be honoured
+                # everywhere. One more try before the account is marked as needing sign-in.
+                retried_fresh = True
+                self._sleep(_FRESH_TOKEN_RETRY_S)
+            else:
                 raise AuthExpired("X refused the new access token; sign in again")
-            result = self._result(response, safe, ok)
-            self._proven()
-            return result
-        raise AssertionError("unreachable")  # pragma: no cover
+            _rewind(kwargs)
 
     def _result(self, response: requests.Response, safe: bool, ok: tuple[int, ...]) -> Any:
         if response.status_code not in ok:
@@ -316,18 +364,10 @@ class XConnector:
     def _upload(self, post: PostRequest) -> list[str]:
         ids: list[str] = []
         for media in post.media:
-            with media.path.open("rb") as handle:
-                body = self._call(
-                    "POST",
-                    "2/media/upload",
-                    replay_safe=True,  # an unused upload expires on its own
-                    data={"media_category": "tweet_image", "media_type": media.mime_type},
-                    files={"media": (media.path.name, handle, media.mime_type)},
-                )
-            data = body.get("data") if isinstance(body, dict) else None
-            if not isinstance(data, dict) or not data.get("id"):
-                raise TemporaryFailure("X answered the media upload without an id")
-            media_id = str(data["id"])
+            if media.mime_type == "image/gif":
+                media_id = self._upload_chunked(media.path.read_bytes(), media.mime_type)
+            else:
+                media_id = self._upload_image(media.path.name, media.path, media.mime_type)
             if media.alt_text:
                 self._call(
                     "POST",
@@ -337,6 +377,77 @@ class XConnector:
                 )
             ids.append(media_id)
         return ids
+
+    def _upload_image(self, name: str, path: Any, mime_type: str) -> str:
+        """A still image in one request (``tweet_image`` is in both OpenAPI documents)."""
+        with path.open("rb") as handle:
+            body = self._call(
+                "POST",
+                "2/media/upload",
+                replay_safe=True,  # an unused upload expires on its own
+                data={"media_category": "tweet_image", "media_type": mime_type},
+                files={"media": (name, handle, mime_type)},
+            )
+        return _media_id(body)
+
+    def _upload_chunked(self, data: bytes, mime_type: str) -> str:
+        """An animated GIF: initialize, append the chunks, finalize, then wait for processing.
+
+        ``tweet_gif`` is accepted only by the chunked endpoints in every published version of
+        the API, so GIFs always take this path.
+        """
+        started = self._call(
+            "POST",
+            "2/media/upload/initialize",
+            replay_safe=True,
+            json={"media_type": mime_type, "total_bytes": len(data), "media_category": "tweet_gif"},
+        )
+        media_id = _media_id(started)
+        for index, offset in enumerate(range(0, len(data), CHUNK_BYTES)):
+            # JSON with the chunk in base64: the form both OpenAPI documents describe without
+            # ambiguity (a multipart segment_index is text, which the documents type as integer).
+            chunk = base64.b64encode(data[offset : offset + CHUNK_BYTES]).decode("ascii")
+            self._call(
+                "POST",
+                f"2/media/upload/{media_id}/append",
+                replay_safe=True,
+                json={"media": chunk, "segment_index": index},
+            )
+        finished = self._call("POST", f"2/media/upload/{media_id}/finalize", replay_safe=True)
+        self._await_processing(media_id, finished)
+        return media_id
+
+    def _await_processing(self, media_id: str, answer: Any) -> None:
+        """Poll the upload status as X asks (check_after_secs) until it succeeds or fails."""
+        waited = 0.0
+        while True:
+            data = obj(answer.get("data")) if isinstance(answer, dict) else {}
+            info = obj(data.get("processing_info"))
+            state = str(info.get("state") or "succeeded")
+            if state == "succeeded":
+                return
+            if state == "failed":
+                # The published schema gives no detail beyond the state (v1.1 sent an error).
+                error = obj(info.get("error"))
+                detail = str(error.get("message") or error.get("name") or "")
+                raise Rejected(
+                    f"X could not process the GIF ({detail or 'processing failed'})",
+                    "X kunde inte behandla GIF-filen; kontrollera att den går att öppna. / "
+                    "X could not process the GIF; check that the file opens."
+                    + (f" ({detail})" if detail else ""),
+                )
+            delay = info.get("check_after_secs")
+            pause = float(delay) if isinstance(delay, int | float) else _DEFAULT_CHECK_AFTER_S
+            pause = max(0.0, pause)
+            if waited + pause > MAX_PROCESSING_WAIT_S:
+                raise TemporaryFailure(
+                    f"X was still processing the GIF after {int(waited)} s; try again later"
+                )
+            self._sleep(pause)
+            waited += pause
+            answer = self._call(
+                "GET", "2/media/upload", params={"command": "STATUS", "media_id": media_id}
+            )
 
     @staticmethod
     def _text(post: PostRequest) -> str:

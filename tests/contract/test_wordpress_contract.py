@@ -8,9 +8,11 @@ differently, the sandbox is wrong. Comments name the WordPress behaviour each ch
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,6 +40,7 @@ from tests.support.wordpress import (
     unique,
     wp_gmt,
 )
+from tests.support.contract_wordpress import WordPressContract
 
 CITIZEN = {"author_name": "Anna Medborgare", "author_email": "anna.medborgare@example.invalid"}
 
@@ -46,8 +49,17 @@ CommentFactory = Callable[..., dict[str, Any]]
 
 
 @pytest.fixture
-def wp(wordpress_target: WordPressTarget) -> WordPressTarget:
-    return wordpress_target
+def wp(wordpress_target: WordPressTarget) -> Iterator[WordPressTarget]:
+    """The target, with every answer of the test checked against the route schemas (the
+    requests here are often wrong on purpose, so only the answers are)."""
+    contract = WordPressContract(requests=False)
+    hooks = wordpress_target.session.hooks["response"]
+    hooks.append(contract.hook)
+    try:
+        yield wordpress_target
+    finally:
+        hooks.remove(contract.hook)
+    contract.assert_valid()
 
 
 @pytest.fixture
@@ -750,3 +762,70 @@ def test_the_same_reply_twice_is_409_duplicate(
     body = {"post": published_post["id"], "content": f"Tack för frågan! {unique('dup')}"}
     expect_status(wp.call("POST", "/wp/v2/comments", json=body), 201)
     expect_error(wp.call("POST", "/wp/v2/comments", json=body), 409, "comment_duplicate")
+
+
+def site_zone_of(wp: WordPressTarget) -> Any:
+    from zoneinfo import ZoneInfo
+
+    index = expect_status(wp.call("GET", "/", auth=None), 200)
+    if index.get("timezone_string"):
+        return ZoneInfo(index["timezone_string"])
+    return timezone(timedelta(hours=float(index.get("gmt_offset") or 0)))
+
+
+def test_dates_are_local_and_after_is_compared_with_the_local_date(
+    wp: WordPressTarget, published_post: dict[str, Any], citizen_comment: CommentFactory
+) -> None:
+    """WP_Comment_Query compares `after` with comment_date (local time), not comment_date_gmt:
+    a zone-less value is read as the site's local time, one with an offset is converted."""
+    zone = site_zone_of(wp)
+    if wp.name == "sandbox":
+        assert str(zone) == "Europe/Stockholm"  # the emulated site runs in Swedish time
+    comment = citizen_comment(published_post["id"])
+    moderate(wp, comment["id"], "approve")
+    gmt = datetime.fromisoformat(comment["date_gmt"]).replace(tzinfo=UTC)
+    local = datetime.fromisoformat(comment["date"])
+    offset = gmt.astimezone(zone).utcoffset()
+    assert offset is not None and local - gmt.replace(tzinfo=None) == offset
+
+    def listed(after: str) -> bool:
+        params = {"post": published_post["id"], "after": after}
+        found = expect_status(wp.call("GET", "/wp/v2/comments", auth=None, params=params), 200)
+        return comment["id"] in ids(found)
+
+    # The UTC time without a zone is read as local: later than the comment west of UTC,
+    # earlier east of it, the same (strict: not listed) on a UTC site.
+    assert listed(comment["date_gmt"]) is (offset > timedelta(0))
+    # With the zone written out it is an instant, wherever the site is.
+    assert listed((gmt - timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    assert not listed(gmt.strftime("%Y-%m-%dT%H:%M:%S+00:00"))
+    local_offset = gmt.astimezone(zone).strftime("%Y-%m-%dT%H:%M:%S%z")
+    assert not listed(local_offset[:-2] + ":" + local_offset[-2:])
+
+
+SPECS = Path(__file__).resolve().parents[1] / "data" / "specs" / "wordpress"
+# Headers of the real index answer that depend on the server, not on WordPress.
+SERVER_HEADERS = {"host", "date", "connection", "x-powered-by", "content-length", "allow"}
+
+
+def test_rest_index_has_what_a_real_wordpress_index_has(wp: WordPressTarget) -> None:
+    """The index of a real WordPress 6.1 (tests/data/specs/wordpress): the same keys with the
+    same JSON types (``gmt_offset`` is a number when the site names a city, text otherwise),
+    and the REST headers that answer carried."""
+    sample = json.loads((SPECS / "wp-json-index.json").read_text(encoding="utf-8"))
+    response = wp.call("GET", "/", auth=None)
+    index = expect_status(response, 200)
+    for key, value in sample.items():
+        assert key in index, key
+        expected: tuple[type, ...] = (type(value),)
+        if key == "gmt_offset":
+            expected = (str, int, float)
+        assert isinstance(index[key], expected), (key, index[key])
+    assert "wp/v2" in index["namespaces"]
+    for route in ("/wp/v2/posts", "/wp/v2/comments", "/wp/v2/media", "/wp/v2/users/me"):
+        assert route in index["routes"], route
+    lines = (SPECS / "index.headers.txt").read_text(encoding="utf-8").splitlines()[1:]
+    names = {line.split(":", 1)[0].strip().lower() for line in lines if ":" in line}
+    missing = sorted(n for n in names - SERVER_HEADERS if n not in response.headers)
+    assert not missing, missing
+    assert DISCOVERY_REL in response.headers["Link"]

@@ -1,7 +1,7 @@
 """The sandbox's X answers, success and failure alike, against X's own OpenAPI document.
 
 One scenario walks every X operation Kanal uses plus the error answers the fault injector
-produces; each response is validated by operation with openapi-core (see ``x_openapi``).
+produces; each response is validated by operation with openapi-core (see ``tests/support/contract_x.py``).
 The X tests under ``tests/sandbox`` validate every response they get the same way.
 """
 
@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 from desktop_app.sandbox.server import SandboxServer
-from tests.support.x_openapi import XContract
+from tests.support.contract_x import XContract
 
 
 def one_pixel_png() -> bytes:

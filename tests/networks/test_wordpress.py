@@ -34,13 +34,42 @@ from desktop_app.networks.http import HttpClient
 from desktop_app.networks.wordpress import WordPressConnector, parse_link_header, post_slug
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.secrets import SecretStore
-from tests.support.networks import make_account, store_credentials
+from tests.support.networks import fast_http, make_account, store_credentials
+from tests.support.contract_wordpress import WordPressContract
 
 REAL_ENV = (
     "KANAL_TEST_WORDPRESS_URL",
     "KANAL_TEST_WORDPRESS_USER",
     "KANAL_TEST_WORDPRESS_APP_PASSWORD",
 )
+
+
+@pytest.fixture
+def wp_contract(sandbox: SandboxServer) -> Iterator[WordPressContract]:
+    """Every request the connector sends, and every answer it gets, against the route schemas."""
+    contract = WordPressContract(requests=True, answers_apply=lambda: not sandbox.faults())
+    yield contract
+    contract.assert_valid()
+
+
+@pytest.fixture
+def http_factory(wp_contract: WordPressContract) -> Callable[[], HttpClient]:
+    """The connectors' HTTP clients, with the contract checks attached."""
+
+    def make() -> HttpClient:
+        http = fast_http()
+        wp_contract.attach(http.session)
+        return http
+
+    return make
+
+
+@pytest.fixture
+def traffic() -> Iterator[WordPressContract]:
+    """Checks of a connector's traffic with any WordPress (the sandbox's or a real one)."""
+    contract = WordPressContract(requests=True)
+    yield contract
+    contract.assert_valid()
 
 
 def connect(
@@ -78,12 +107,19 @@ def unique_post(image: Path | None = None, **extra: Any) -> PostRequest:
 
 @pytest.fixture(params=["sandbox", pytest.param("real", marks=pytest.mark.wordpress)])
 def any_wordpress(
-    request: pytest.FixtureRequest, secret_store: SecretStore
+    request: pytest.FixtureRequest, secret_store: SecretStore, traffic: WordPressContract
 ) -> Iterator[WordPressConnector]:
-    """The same workflow against the sandbox and, when configured (CI), a real WordPress."""
+    """The same workflow against the sandbox and, when configured (CI), a real WordPress;
+    every request and answer is checked against the published route schemas."""
+
+    def checked_http() -> HttpClient:
+        http = HttpClient()
+        traffic.attach(http.session)
+        return http
+
     if request.param == "sandbox":
         sandbox = request.getfixturevalue("sandbox")
-        connector = connect(sandbox, secret_store, HttpClient)
+        connector = connect(sandbox, secret_store, checked_http)
     else:
         missing = [n for n in REAL_ENV if not os.environ.get(n)]
         if missing:
@@ -97,7 +133,7 @@ def any_wordpress(
         account = make_account(
             Network.WORDPRESS, os.environ["KANAL_TEST_WORDPRESS_URL"], account_id="real"
         )
-        built = build_connector(account, secret_store, HttpClient)
+        built = build_connector(account, secret_store, checked_http)
         assert isinstance(built, WordPressConnector)
         connector = built
     yield connector
@@ -121,7 +157,10 @@ def post_comment_as_citizen(connector: WordPressConnector, post_id: str, text: s
 
 
 def test_full_workflow_publish_image_comments_reply_moderate_delete(
-    any_wordpress: WordPressConnector, image_file: Path, request: pytest.FixtureRequest
+    any_wordpress: WordPressConnector,
+    image_file: Path,
+    request: pytest.FixtureRequest,
+    traffic: WordPressContract,
 ) -> None:
     wp = any_wordpress
     me = wp.verify()
@@ -223,6 +262,19 @@ def test_full_workflow_publish_image_comments_reply_moderate_delete(
         timeout=10,
     ).json()
     assert gone["status"] == "trash"
+    # Every operation the connector uses was checked against the published route schemas.
+    assert traffic.operations >= {
+        "GET /wp/v2/users/me",
+        "POST /wp/v2/media",
+        "POST /wp/v2/media/{id}",
+        "POST /wp/v2/posts",
+        "GET /wp/v2/posts",
+        "GET /wp/v2/comments",
+        "POST /wp/v2/comments",
+        "POST /wp/v2/comments/{id}",
+        "DELETE /wp/v2/comments/{id}",
+        "DELETE /wp/v2/posts/{id}",
+    }, sorted(traffic.operations)
 
 
 def test_held_comments_are_listed_as_held(wp: WordPressConnector, sandbox: SandboxServer) -> None:
@@ -434,3 +486,175 @@ def test_wrong_application_password_is_auth_expired(
     with pytest.raises(AuthExpired) as caught:
         wp.verify()
     assert "abcd efgh" not in str(caught.value)
+
+
+# --- `after` as core compares it, across time zones and DST; http refused ------------------------
+
+
+def drain(connector: WordPressConnector, cursor: str | None) -> tuple[list[str], str | None]:
+    """One sync: every page until the pass ends; the ids read (in order) and the new cursor."""
+    read: list[str] = []
+    while True:
+        page = connector.list_inbox(cursor)
+        read += [item.remote_id for item in page.items]
+        cursor = page.cursor
+        if not page.has_more:
+            return read, cursor
+
+
+def stage_comment(sandbox: SandboxServer, post_id: str, text: str, at: datetime) -> str:
+    """A citizen's comment made at ``at`` (simulated time is moved forward to it)."""
+    gap = at.timestamp() - sandbox.clock.now()
+    assert gap >= 0, "simulated time only moves forward"
+    sandbox.advance(seconds=gap)
+    staged = sandbox.stage_public(
+        platform="wordpress",
+        kind="comment",
+        account=None,
+        author="Anna Andersson",
+        text=text,
+        post_id=post_id,
+    )
+    return str(staged["id"])
+
+
+def simulated_now(sandbox: SandboxServer) -> datetime:
+    return datetime.fromtimestamp(int(sandbox.clock.now()), UTC)
+
+
+def utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("zone", "newest", "expected"),
+    [
+        # East of UTC (Stockholm, winter +1): the local time one second before the newest.
+        ("Europe/Stockholm", "2026-12-04T12:00:00", "2026-12-04T12:59:59"),
+        # West of UTC (New York, winter -5).
+        ("America/New_York", "2026-12-04T12:00:00", "2026-12-04T06:59:59"),
+        # Spring forward in Stockholm: 02:00 local does not exist; nothing repeats.
+        ("Europe/Stockholm", "2026-03-29T01:00:10", "2026-03-29T03:00:09"),
+        # The hour before clocks go back (02:30 CEST): later comments will have 02:00-03:00 CET,
+        # so the bound goes back an hour instead of losing them.
+        ("Europe/Stockholm", "2026-10-25T00:30:00", "2026-10-25T01:29:59"),
+        ("America/New_York", "2026-11-01T05:30:00", "2026-11-01T00:29:59"),
+        # After the shift (02:30 CET, the second 02:30) later times are larger again.
+        ("Europe/Stockholm", "2026-10-25T01:30:00", "2026-10-25T02:29:59"),
+    ],
+)
+def test_after_is_the_sites_local_time_as_core_compares_it(
+    zone: str, newest: str, expected: str
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    from desktop_app.networks.wordpress import local_after
+
+    assert local_after(utc(newest), ZoneInfo(zone)) == expected
+
+
+def test_the_site_zone_comes_from_the_rest_index() -> None:
+    from zoneinfo import ZoneInfo
+
+    from desktop_app.networks.wordpress import site_zone
+
+    assert site_zone({"timezone_string": "Europe/Stockholm", "gmt_offset": 1}) == ZoneInfo(
+        "Europe/Stockholm"
+    )
+    assert site_zone({"timezone_string": "", "gmt_offset": "-5.5"}).utcoffset(None) == timedelta(
+        hours=-5.5
+    )
+    assert site_zone({"timezone_string": "", "gmt_offset": "0"}) == UTC
+    assert site_zone({"timezone_string": "Mars/Olympus", "gmt_offset": 2}).utcoffset(
+        None
+    ) == timedelta(hours=2)
+
+
+def test_a_site_east_of_utc_does_not_read_comments_twice(
+    wp: WordPressConnector, sandbox: SandboxServer
+) -> None:
+    """The emulated site runs in Stockholm time (UTC+1/+2) and compares `after` as core does."""
+    published = wp.publish(unique_post())
+    now = simulated_now(sandbox)
+    first = stage_comment(sandbox, published.remote_id, "Första", now + timedelta(seconds=5))
+    read, cursor = drain(wp, None)
+    assert first in read
+    second = stage_comment(sandbox, published.remote_id, "Andra", now + timedelta(minutes=30))
+    read, cursor = drain(wp, cursor)
+    assert read == [second]  # not the first one again (a UTC time read as local would)
+    assert drain(wp, cursor)[0] == []
+
+
+def test_comments_across_the_autumn_dst_shift_are_read_once_and_none_lost(
+    wp: WordPressConnector, sandbox: SandboxServer
+) -> None:
+    """Stockholm 2027-10-31: 03:00 CEST becomes 02:00 CET; local times 02:00-03:00 repeat."""
+    assert sandbox.clock.now() < utc("2027-10-30T00:00:00").timestamp()
+    published = wp.publish(unique_post())
+    times = [
+        "2027-10-30T23:40:00",  # 01:40 CEST
+        "2027-10-31T00:50:00",  # 02:50 CEST (the first 02:xx)
+        "2027-10-31T01:05:00",  # 02:05 CET (the second 02:xx: a smaller local time, later)
+        "2027-10-31T01:20:00",  # 02:20 CET
+        "2027-10-31T02:10:00",  # 03:10 CET
+    ]
+    # Start from a cursor just before the first, as after an earlier sync.
+    cursor: str | None = encode_after_cursor(utc("2027-10-30T23:00:00"))
+    seen: list[str] = []
+    staged: list[str] = []
+    for index, moment in enumerate(times):
+        staged.append(stage_comment(sandbox, published.remote_id, f"Fråga {index}", utc(moment)))
+        read, cursor = drain(wp, cursor)
+        assert staged[-1] in read, f"lost the comment made at {moment}Z"
+        seen += read
+    assert set(seen) == set(staged)
+    # Outside the repeated hour nothing is read twice; inside it, at most that hour again.
+    assert seen.count(staged[0]) == 1 and seen.count(staged[-1]) == 1
+
+
+def encode_after_cursor(since: datetime) -> str:
+    from desktop_app.networks.common import encode_cursor
+
+    return encode_cursor({"since": since.isoformat(), "page": 1})
+
+
+def test_a_cursor_from_the_previous_version_still_works(
+    wp: WordPressConnector, sandbox: SandboxServer
+) -> None:
+    from desktop_app.networks.common import encode_cursor
+
+    published = wp.publish(unique_post())
+    now = simulated_now(sandbox)
+    before = stage_comment(sandbox, published.remote_id, "Före", now + timedelta(minutes=1))
+    # The previous version kept the UTC time of the newest comment minus a second, zone-less.
+    old_cursor = encode_cursor(
+        {"after": (now + timedelta(minutes=2)).strftime("%Y-%m-%dT%H:%M:%S"), "page": 1}
+    )
+    after = stage_comment(sandbox, published.remote_id, "Efter", now + timedelta(minutes=20))
+    read, _ = drain(wp, old_cursor)
+    assert after in read and before not in read
+
+
+@pytest.mark.parametrize(
+    "site", ["http://blogg.sandviken.example", "http://192.168.1.20/wp", "HTTP://example.org"]
+)
+def test_plain_http_to_a_real_host_is_refused_before_the_password_is_sent(
+    site: str, secret_store: SecretStore
+) -> None:
+    secret_store.set("clear", "username", "redaktion")
+    secret_store.set("clear", "application_password", "abcd efgh ijkl mnop qrst uvwx")
+    connector = WordPressConnector(site, secret_store.for_account("clear"), HttpClient())
+    with pytest.raises(Rejected) as caught:
+        connector.verify()
+    assert "https://" in caught.value.reason
+    assert "abcd efgh" not in str(caught.value)
+
+
+def test_an_https_site_that_announces_an_http_api_root_is_refused() -> None:
+    from desktop_app.networks.secure_url import require_secure
+
+    require_secure("https://blogg.example.se/wp-json/", "WordPress")
+    require_secure("http://localhost:8080/", "WordPress")
+    require_secure("http://[::1]:8080/", "WordPress")
+    with pytest.raises(Rejected):
+        require_secure("http://blogg.example.se/wp-json/", "WordPress")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from uuid import uuid4
 
 import pytest
+import requests
 
 from desktop_app.domain.errors import (
     AuthExpired,
@@ -21,11 +24,36 @@ from desktop_app.networks.base import ItemKind, MediaUpload, ModerationAction, P
 from desktop_app.networks.factory import build_connector
 from desktop_app.networks.http import HttpClient
 from desktop_app.networks.signin import SignInCancelled, XSignIn
-from desktop_app.networks.x import XConnector
+from desktop_app.networks.x import XConnector, x_error
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.secrets import SecretStore
+from tests.support.networks import ConsentBrowser, fast_http, make_account, store_credentials
 from tests.support.memory_keyring import MemoryKeyring, SimulatedCrash
-from tests.support.networks import ConsentBrowser, make_account, store_credentials
+from tests.support.contract_x import XContract
+
+
+@pytest.fixture
+def x_contract(sandbox: SandboxServer) -> Iterator[XContract]:
+    """Every request the connector sends, and every answer it gets, against X's OpenAPI."""
+    contract = XContract(
+        x_base=f"{sandbox.base_url}/x",
+        requests=True,
+        answers_apply=lambda: not sandbox.faults(),  # injected faults answer off-contract
+    )
+    yield contract
+    contract.assert_valid()
+
+
+@pytest.fixture
+def http_factory(x_contract: XContract) -> Callable[[], HttpClient]:
+    """The connectors' HTTP clients, with the contract checks attached."""
+
+    def make() -> HttpClient:
+        http = fast_http()
+        x_contract.attach(http.session)
+        return http
+
+    return make
 
 
 def connect(
@@ -407,3 +435,246 @@ def test_signed_in_account_may_hide_replies(
     x.moderate(item, ModerationAction.HIDE)
     hidden = {t["id"]: t["hidden"] for t in sandbox.state()["platforms"]["x"]["posts"]}
     assert hidden[staged["id"]] is True
+
+
+# --- animated GIFs, the 401 just after a refresh, refusals, http ---------------------------------
+
+
+def animated_gif(path: Path, frames: int = 3) -> Path:
+    from PIL import Image
+
+    images = [Image.new("P", (8, 6), color) for color in range(frames)]
+    images[0].save(path, format="GIF", save_all=True, append_images=images[1:], duration=80)
+    return path
+
+
+class RecordingSleep:
+    """Stands in for time.sleep: records each pause instead of waiting."""
+
+    def __init__(self, sandbox: SandboxServer) -> None:
+        self.sandbox = sandbox
+        self.pauses: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.pauses.append(seconds)
+
+
+def gif_connector(
+    sandbox: SandboxServer,
+    store: SecretStore,
+    sleep: RecordingSleep,
+    http_factory: Callable[[], HttpClient],
+    account_id: str = "gif",
+) -> XConnector:
+    info = sandbox.platforms()["x"]
+    store_credentials(store, account_id, info["credentials"])
+    return XConnector(info["base_url"], store.for_account(account_id), http_factory(), sleep=sleep)
+
+
+def test_an_animated_gif_goes_through_the_chunked_upload_and_waits_for_processing(
+    sandbox: SandboxServer,
+    secret_store: SecretStore,
+    tmp_path: Path,
+    http_factory: Callable[[], HttpClient],
+    x_contract: XContract,
+) -> None:
+    """X takes tweet_gif only through initialize/append/finalize; the post waits for 'succeeded'."""
+    sleep = RecordingSleep(sandbox)
+    x = gif_connector(sandbox, secret_store, sleep, http_factory)
+    gif = animated_gif(tmp_path / "snöfall.gif")
+    post = PostRequest(
+        text=unique("Snöfall i centrum"),
+        idempotency_key="gif",
+        media=(MediaUpload(gif, "image/gif", "Snö som faller över torget"),),
+    )
+    published = x.publish(post)
+    state = sandbox.state()["platforms"]["x"]
+    tweet = next(t for t in state["posts"] if t["id"] == published.remote_id)
+    media = {m["media_key"]: m for m in state["media"]}
+    (key,) = tweet["media_keys"]
+    assert media[key]["type"] == "image/gif"
+    assert media[key]["size"] == gif.stat().st_size
+    assert media[key]["alt_text"] == "Snö som faller över torget"
+    # pending -> in_progress -> succeeded: two waits of the check_after_secs X gave.
+    assert sleep.pauses == [1.0, 1.0]
+    assert {
+        "POST /2/media/upload/initialize",
+        "POST /2/media/upload/{id}/append",
+        "POST /2/media/upload/{id}/finalize",
+        "GET /2/media/upload",
+        "POST /2/media/metadata",
+        "POST /2/tweets",
+    } <= x_contract.operations
+
+
+def test_the_wait_for_gif_processing_is_bounded(
+    sandbox: SandboxServer,
+    secret_store: SecretStore,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    http_factory: Callable[[], HttpClient],
+) -> None:
+    import desktop_app.networks.x as x_module
+
+    monkeypatch.setattr(x_module, "MAX_PROCESSING_WAIT_S", 1.5)
+    sleep = RecordingSleep(sandbox)
+    x = gif_connector(sandbox, secret_store, sleep, http_factory)
+    gif = animated_gif(tmp_path / "lång.gif")
+    with pytest.raises(TemporaryFailure, match="still processing"):
+        x.publish(
+            PostRequest(
+                text=unique("Väntar"),
+                idempotency_key="slow",
+                media=(MediaUpload(gif, "image/gif", ""),),
+            )
+        )
+    assert sum(sleep.pauses) <= 1.5
+    assert not [
+        t for t in sandbox.state()["platforms"]["x"]["posts"] if t["text"].startswith("Väntar")
+    ]
+
+
+def test_a_still_image_stays_a_one_shot_tweet_image(
+    x2: XConnector, sandbox: SandboxServer, image_file: Path
+) -> None:
+    published = x2.publish(
+        PostRequest(
+            text=unique("Stillbild"),
+            idempotency_key="png",
+            media=(MediaUpload(image_file, "image/png", ""),),
+        )
+    )
+    state = sandbox.state()["platforms"]["x"]
+    (key,) = next(t for t in state["posts"] if t["id"] == published.remote_id)["media_keys"]
+    assert key.startswith("3_")  # a photo's media key
+
+
+class FlakyAfterRefresh(HttpClient):
+    """Answers 401 to the first API call after a token refresh, as a front end that has not
+    heard of the new token yet does; everything else goes to the sandbox."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refreshed = False
+        self.injected = 0
+
+    def request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        if url.endswith("/2/oauth2/token"):
+            self.refreshed = True
+            return super().request(method, url, **kwargs)
+        if self.refreshed and self.injected == 0:
+            self.injected += 1
+            refused = requests.Response()
+            refused.status_code = 401
+            refused.headers["Content-Type"] = "application/problem+json"
+            refused._content = b'{"title":"Unauthorized","type":"about:blank","status":401}'
+            refused.url = url
+            return refused
+        return super().request(method, url, **kwargs)
+
+
+def test_a_401_just_after_a_refresh_is_tried_once_more_before_asking_to_sign_in(
+    sandbox: SandboxServer, secret_store: SecretStore
+) -> None:
+    info = sandbox.platforms()["x"]
+    # The stored access token has expired on X's side; the connector does not know it yet.
+    store_credentials(
+        secret_store, "flaky", {**info["credentials"], "access_token": "xa-expired-long-ago"}
+    )
+    http = FlakyAfterRefresh()
+    pauses: list[float] = []
+    x = XConnector(info["base_url"], secret_store.for_account("flaky"), http, sleep=pauses.append)
+    assert x.verify().handle  # 401 (expired) -> refresh -> 401 (transient) -> wait -> OK
+    assert http.injected == 1
+    assert pauses == [1.0]
+    assert secret_store.get("flaky", "previous_refresh_token") is None  # proven
+
+
+def test_a_401_that_persists_after_the_refresh_means_sign_in_again(
+    sandbox: SandboxServer, secret_store: SecretStore
+) -> None:
+    info = sandbox.platforms()["x"]
+    store_credentials(secret_store, "gone", info["credentials"])
+    pauses: list[float] = []
+    x = XConnector(
+        info["base_url"], secret_store.for_account("gone"), HttpClient(), sleep=pauses.append
+    )
+    sandbox.set_faults(["GET /2/users/me:expired-token"])
+    with pytest.raises(AuthExpired):
+        x.verify()
+    assert pauses == [1.0]  # one more try, then the account needs sign-in
+
+
+def problem_response(status: int, body: dict[str, Any]) -> requests.Response:
+    response = requests.Response()
+    response.status_code = status
+    response.headers["Content-Type"] = "application/problem+json"
+    response._content = json.dumps(body).encode()
+    return response
+
+
+@pytest.mark.parametrize(
+    ("problem_type", "expected"),
+    [
+        ("https://api.twitter.com/2/problems/unsupported-authentication", AuthExpired),
+        ("https://api.x.com/2/problems/oauth1-permissions", AuthExpired),
+        ("https://api.twitter.com/2/problems/client-forbidden", AuthExpired),
+        ("about:blank", Rejected),
+        ("https://api.twitter.com/2/problems/disallowed-resource", Rejected),
+    ],
+)
+def test_only_token_and_permission_403s_ask_for_sign_in(
+    problem_type: str, expected: type[Exception]
+) -> None:
+    detail = "You are not permitted to perform this action."
+    error = x_error(
+        problem_response(403, {"type": problem_type, "title": "Forbidden", "detail": detail}),
+        replay_safe=False,
+    )
+    assert type(error) is expected
+    if isinstance(error, Rejected):
+        assert error.reason == detail  # X's own reason, shown as is
+
+
+@pytest.mark.parametrize(
+    "base_url", ["http://api.x.com", "http://x.example.org", "http://10.0.0.5:8080/x"]
+)
+def test_plain_http_to_a_real_host_is_refused_before_any_token_is_sent(
+    base_url: str, secret_store: SecretStore
+) -> None:
+    store_credentials(
+        secret_store, "clear", {"client_id": "c", "access_token": "secret-access-token-123"}
+    )
+    x = XConnector(base_url, secret_store.for_account("clear"), HttpClient())
+    with pytest.raises(Rejected) as caught:
+        x.verify()
+    assert "https://" in caught.value.reason
+    assert "secret-access-token-123" not in str(caught.value)
+
+
+def test_plain_http_to_loopback_is_allowed(x2: XConnector) -> None:
+    assert x2.api_root.startswith("http://127.0.0.1")
+    assert x2.verify().handle
+
+
+def test_a_gif_whose_processing_fails_is_rejected_with_xs_reason(
+    sandbox: SandboxServer,
+    secret_store: SecretStore,
+    tmp_path: Path,
+    http_factory: Callable[[], HttpClient],
+) -> None:
+    sleep = RecordingSleep(sandbox)
+    x = gif_connector(sandbox, secret_store, sleep, http_factory)
+    whole = animated_gif(tmp_path / "hel.gif").read_bytes()
+    cut = tmp_path / "avklippt.gif"
+    cut.write_bytes(whole[:-1])  # the trailer is missing: X cannot decode it
+    with pytest.raises(Rejected) as caught:
+        x.publish(
+            PostRequest(
+                text=unique("Trasig"),
+                idempotency_key="cut",
+                media=(MediaUpload(cut, "image/gif", ""),),
+            )
+        )
+    assert "GIF" in caught.value.reason
+    assert not [t for t in sandbox.state()["platforms"]["x"]["posts"] if "Trasig" in t["text"]]

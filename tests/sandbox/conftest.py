@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from desktop_app.sandbox.server import SandboxServer
-from tests.support.x_openapi import XContract
+from tests.support.contract_x import XContract
 
 
 @pytest.fixture

@@ -408,3 +408,128 @@ def test_both_field_parameter_names(
         timeout=5,
     ).json()
     assert all("created_at" in t and "public_metrics" in t for t in own["data"])
+
+
+def gif_bytes(frames: int = 2) -> bytes:
+    import io
+
+    from PIL import Image
+
+    images = [Image.new("P", (4, 4), color) for color in range(frames)]
+    buffer = io.BytesIO()
+    images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:], duration=50)
+    return buffer.getvalue()
+
+
+def test_media_categories_are_enforced_as_x_documents_them(
+    sb: SandboxServer, x_http: requests.Session
+) -> None:
+    base = f"{sb.base_url}/x/2/media/upload"
+    gif = gif_bytes()
+    # API v2.159: the one-shot upload takes tweet_image, dm_image, subtitles, and no GIF.
+    as_image = x_http.post(
+        base,
+        files={"media": ("a.gif", gif, "image/gif")},
+        data={"media_category": "tweet_image"},
+        headers=bearer(sb),
+        timeout=5,
+    )
+    assert as_image.status_code == 400
+    assert "tweet_gif" in as_image.text
+    as_gif = x_http.post(
+        base,
+        files={"media": ("a.gif", gif, "image/gif")},
+        data={"media_category": "tweet_gif"},
+        headers=bearer(sb),
+        timeout=5,
+    )
+    assert as_gif.status_code == 400  # not a one-shot category
+    for category, media_type in (("tweet_pony", "image/gif"), ("tweet_gif", "image/png")):
+        init = x_http.post(
+            f"{base}/initialize",
+            json={"media_type": media_type, "total_bytes": 10, "media_category": category},
+            headers=bearer(sb),
+            timeout=5,
+        )
+        assert init.status_code == 400, (category, media_type)
+    assert not sb.state()["platforms"]["x"]["media"]
+
+
+def test_a_chunked_gif_is_processed_before_it_may_be_posted(
+    sb: SandboxServer, x_http: requests.Session
+) -> None:
+    base = f"{sb.base_url}/x/2/media/upload"
+    gif = gif_bytes(3)
+    init = x_http.post(
+        f"{base}/initialize",
+        json={"media_type": "image/gif", "total_bytes": len(gif), "media_category": "tweet_gif"},
+        headers=bearer(sb),
+        timeout=5,
+    )
+    assert init.status_code == 200
+    media_id = init.json()["data"]["id"]
+    assert init.json()["data"]["media_key"] == f"16_{media_id}"  # an animated GIF's key
+    half = len(gif) // 2
+    for index, chunk in enumerate((gif[:half], gif[half:])):
+        appended = x_http.post(
+            f"{base}/{media_id}/append",
+            files={"media": ("blob", chunk, "application/octet-stream")},
+            data={"segment_index": str(index)},
+            headers=bearer(sb),
+            timeout=5,
+        )
+        assert appended.status_code == 200
+    final = x_http.post(f"{base}/{media_id}/finalize", headers=bearer(sb), timeout=5)
+    info = final.json()["data"]["processing_info"]
+    assert info["state"] == "pending" and info["check_after_secs"] >= 1
+    early = x_http.post(
+        f"{sb.base_url}/x/2/tweets",
+        json={"text": "För tidigt", "media": {"media_ids": [media_id]}},
+        headers=bearer(sb),
+        timeout=5,
+    )
+    assert early.status_code == 400  # still processing
+
+    def status() -> dict[str, Any]:
+        answer = x_http.get(
+            base, params={"command": "STATUS", "media_id": media_id}, headers=bearer(sb), timeout=5
+        )
+        assert answer.status_code == 200
+        return dict(answer.json()["data"]["processing_info"])
+
+    assert status()["state"] == "in_progress"
+    done = status()
+    assert done["state"] == "succeeded" and "check_after_secs" not in done
+    posted = x_http.post(
+        f"{sb.base_url}/x/2/tweets",
+        json={"text": "Nu med gif", "media": {"media_ids": [media_id]}},
+        headers=bearer(sb),
+        timeout=5,
+    )
+    assert posted.status_code == 201
+
+
+def test_gif_processing_also_advances_with_simulated_time(
+    sb: SandboxServer, x_http: requests.Session
+) -> None:
+    base = f"{sb.base_url}/x/2/media/upload"
+    gif = gif_bytes()
+    media_id = x_http.post(
+        f"{base}/initialize",
+        json={"media_type": "image/gif", "total_bytes": len(gif), "media_category": "tweet_gif"},
+        headers=bearer(sb),
+        timeout=5,
+    ).json()["data"]["id"]
+    x_http.post(
+        f"{base}/{media_id}/append",
+        files={"media": ("blob", gif, "application/octet-stream")},
+        data={"segment_index": "0"},
+        headers=bearer(sb),
+        timeout=5,
+    )
+    x_http.post(f"{base}/{media_id}/finalize", headers=bearer(sb), timeout=5)
+    sb.advance(seconds=30)
+    answer = x_http.get(
+        base, params={"command": "STATUS", "media_id": media_id}, headers=bearer(sb), timeout=5
+    )
+    assert answer.json()["data"]["processing_info"]["state"] == "succeeded"

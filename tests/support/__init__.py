@@ -1,1 +1,1 @@
-"""Shared test helpers, one module per area (facebook: the Facebook tests)."""
+"""Shared test helpers (one module per area)."""
