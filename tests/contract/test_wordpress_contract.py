@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import requests
 
+from tests.support.contract_wordpress import WordPressContract
 from tests.support.wordpress import (
     COMMENT_EDIT_SHAPE,
     COMMENT_SHAPE,
@@ -40,7 +41,6 @@ from tests.support.wordpress import (
     unique,
     wp_gmt,
 )
-from tests.support.contract_wordpress import WordPressContract
 
 CITIZEN = {"author_name": "Anna Medborgare", "author_email": "anna.medborgare@example.invalid"}
 

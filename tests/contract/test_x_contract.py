@@ -1,7 +1,8 @@
 """The sandbox's X answers, success and failure alike, against X's own OpenAPI document.
 
 One scenario walks every X operation Kanal uses plus the error answers the fault injector
-produces; each response is validated by operation with openapi-core (see ``tests/support/contract_x.py``).
+produces; each response is validated by operation with openapi-core
+(see ``tests/support/contract_x.py``).
 The X tests under ``tests/sandbox`` validate every response they get the same way.
 """
 

@@ -27,9 +27,9 @@ from desktop_app.networks.signin import SignInCancelled, XSignIn
 from desktop_app.networks.x import XConnector, x_error
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.secrets import SecretStore
-from tests.support.networks import ConsentBrowser, fast_http, make_account, store_credentials
-from tests.support.memory_keyring import MemoryKeyring, SimulatedCrash
 from tests.support.contract_x import XContract
+from tests.support.memory_keyring import MemoryKeyring, SimulatedCrash
+from tests.support.networks import ConsentBrowser, fast_http, make_account, store_credentials
 
 
 @pytest.fixture

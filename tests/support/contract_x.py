@@ -35,11 +35,6 @@ UNDESCRIBED = ("/2/oauth2/", "/i/oauth2/", "/avatars/")
 SPECS = Path(__file__).resolve().parents[1] / "data" / "specs"
 
 
-def specs_dir() -> Path:
-    """The platform specs kept in the repository (public reference documents)."""
-    return SPECS
-
-
 @lru_cache(maxsize=2)
 def load_spec(name: str) -> OpenAPI:
     path = SPECS / "x" / name
