@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from desktop_app.cli.context import CliContext, CliError
+from desktop_app.cli.validate import seconds
 from desktop_app.config import DEFAULT_TIMEZONE
 from desktop_app.domain.drafts import DraftNotFound
 from desktop_app.domain.publications import Publication, PublicationState, PublishBlocked
@@ -56,7 +57,10 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     )
     parser.add_argument("--wait", action="store_true", help="send now and print each result")
     parser.add_argument(
-        "--timeout", type=float, default=300.0, help="seconds --wait waits at most (300)"
+        "--timeout",
+        type=seconds("--timeout"),
+        default=300.0,
+        help="seconds --wait waits at most (300)",
     )
     parser.add_argument("--actor", help="who publishes (default: the signed-in user)")
     parser.add_argument(
@@ -66,7 +70,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     )
     parser.add_argument(
         "--read-timeout",
-        type=float,
+        type=seconds("--read-timeout", maximum=3600.0),
         default=DEFAULT_TIMEOUT[1],
         help=f"seconds to wait for a platform's answer ({DEFAULT_TIMEOUT[1]:g})",
     )
