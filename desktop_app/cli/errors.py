@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import sys
 from collections.abc import Mapping
 from enum import IntEnum
@@ -213,7 +214,7 @@ def classify(
     if isinstance(error, KeyboardInterrupt):
         return Interrupted("interrupted")
     where = str(database_path) if database_path is not None else "the database"
-    mapped = _classify_database(error, where) or _classify_os(error, where)
+    mapped = _classify_database(error, where, database_path) or _classify_os(error, where)
     if mapped is not None:
         return mapped
     if isinstance(error, OverflowError):
@@ -223,13 +224,14 @@ def classify(
     )
 
 
-def _classify_database(error: BaseException, where: str) -> CliError | None:
+def _classify_database(error: BaseException, where: str, path: Path | None) -> CliError | None:
     """SQLAlchemy, SQLite and Alembic failures, looked up only if those modules are loaded."""
     if "alembic" in sys.modules:
         from alembic.util.exc import CommandError
 
         if isinstance(error, CommandError) and "Can't locate revision" in str(error):
-            revision = str(error).split("'")[1] if "'" in str(error) else "?"
+            found = re.search(r"identified by '([^']*)'", str(error))
+            revision = found.group(1) if found else "?"
             return DataError("database_newer", path=where, revision=revision)
     if "sqlalchemy" not in sys.modules:
         return None
@@ -257,6 +259,10 @@ def _classify_database(error: BaseException, where: str) -> CliError | None:
     if name.startswith("SQLITE_BUSY") or "database is locked" in text:
         return UnavailableError("database_busy")
     if name.startswith("SQLITE_CANTOPEN") or "unable to open database" in text:
+        folder = path.parent if path is not None else None
+        if folder is not None and folder.is_dir() and not os.access(folder, os.W_OK):
+            # SQLite cannot make its journal files next to the database: a read-only folder.
+            return CannotWriteError("read_only", path=str(folder))
         return CannotWriteError("cannot_open_database", path=where)
     if name.startswith("SQLITE_IOERR") or "disk I/O error" in text:
         return StorageError("io_error", path=where, detail=text)
