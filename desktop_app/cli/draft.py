@@ -325,9 +325,12 @@ def _describe_list(payloads: Sequence[Mapping[str, Any]]) -> str:
     lines = []
     for payload in payloads:
         first_lines = payload["body"].strip().splitlines()
-        text = one_line(payload["title"] or (first_lines[0] if first_lines else "(empty)"))
+        text = " ".join(
+            (payload["title"] or (first_lines[0] if first_lines else "(empty)")).split()
+        )
         if len(text) > 60:
             text = text[:59] + "…"
+        text = one_line(text)  # escaped after cutting, so no escape is cut in two
         bad = sum(1 for c in payload["targets"] if not c["valid"])
         flag = f"  ({bad} target(s) need changes)" if bad else ""
         lines.append(

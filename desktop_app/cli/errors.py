@@ -82,6 +82,8 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "add {first} for the first or {second} for the second",
         "schedule_range": "--schedule {value!r} is too far from today; give a time within the "
         "next few years",
+        "schedule_passed": "draft {draft} was scheduled for {when}, which has passed; nothing "
+        "was queued - add --now to publish it at once",
     },
     "sv": {
         "usage": "{detail}",
@@ -127,6 +129,8 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "tillbaka); lägg till {first} för den första eller {second} för den andra",
         "schedule_range": "--schedule {value!r} ligger för långt från i dag; ange en tid inom "
         "de närmaste åren",
+        "schedule_passed": "utkastet {draft} var schemalagt till {when}, som redan har passerat; "
+        "inget köades - lägg till --now för att publicera det genast",
     },
 }
 

@@ -125,14 +125,12 @@ def item_payload(item: InboxItem) -> dict[str, Any]:
 
 
 def _human(item: InboxItem) -> str:
-    # A citizen's name and text: one line each, their control characters made visible.
-    text = one_line(item.text)
-    author = one_line(item.author_name)
+    # A citizen's name and text: one line each, cut, then their control characters made
+    # visible (cutting after escaping could split an escape in two).
+    text = one_line(" ".join(item.text.split())[:70])
+    author = one_line(" ".join(item.author_name.split())[:24])
     flags = " ⚠" if item.flags else ""
-    return (
-        f"{item.id}  {item.network.value:<9} {item.state.value:<8} "
-        f"{author[:24]:<24} {text[:70]}{flags}"
-    )
+    return f"{item.id}  {item.network.value:<9} {item.state.value:<8} {author:<24} {text}{flags}"
 
 
 def _list(args: argparse.Namespace, ctx: CliContext) -> int:

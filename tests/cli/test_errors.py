@@ -24,7 +24,7 @@ DB = Path("/data/kanal.sqlite3")
 
 def _sqlite(message: str, name: str) -> OperationalError:
     original = sqlite3.OperationalError(message)
-    original.sqlite_errorname = name  # type: ignore[attr-defined]
+    original.sqlite_errorname = name
     return OperationalError("SELECT 1", {}, original)
 
 

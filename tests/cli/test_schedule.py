@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from desktop_app.cli.errors import ExitCode
+from desktop_app.config import resolve_config
+from desktop_app.store.database import Store
 from tests.support.cli import assert_one_line_failure, kanal, kanal_json
 
 
@@ -46,3 +50,31 @@ def test_the_ambiguous_hour_with_an_offset_is_accepted(tmp_path: Path) -> None:
         data_dir=tmp_path,
     )  # fmt: skip
     assert draft["scheduled_at"] == "2030-10-27T01:30:00+00:00"
+
+
+def _draft_scheduled_for(data_dir: Path, when: datetime) -> str:
+    """A draft saved earlier with a schedule (written straight to the store, as the window
+    would have, before the time passed)."""
+    config = resolve_config(str(data_dir))
+    store = Store(config.database_url, config.data_dir)
+    store.migrate()
+    try:
+        with store.unit_of_work() as uow:
+            return uow.drafts.create(body="Julmarknad", scheduled_at=when, author="Anna").id
+    finally:
+        store.dispose()
+
+
+def test_publish_refuses_a_draft_whose_schedule_has_passed(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    draft_id = _draft_scheduled_for(data_dir, datetime(2020, 12, 13, 9, 0, tzinfo=UTC))
+    result = kanal("publish", draft_id, data_dir=data_dir)
+    assert_one_line_failure(result, ExitCode.USAGE, draft_id, "2020-12-13 10:00", "--now")
+    with sqlite3.connect(data_dir / "kanal.sqlite3") as connection:
+        assert connection.execute("SELECT COUNT(*) FROM publications").fetchone() == (0,)
+    connection.close()
+    # With --now the schedule check is passed; this draft has no targets, which the engine
+    # refuses with its own one line.
+    now = kanal("publish", draft_id, "--now", data_dir=data_dir)
+    line = assert_one_line_failure(now, 1)
+    assert "has passed" not in line
