@@ -10,6 +10,7 @@ visible escapes. ``--json`` output is left exact (JSON escapes what it must itse
 from __future__ import annotations
 
 import io
+import os
 import sys
 import unicodedata
 from typing import IO, Any
@@ -86,6 +87,11 @@ def use_utf8_streams() -> None:
     The console's code page (cp1252, cp850) or ``PYTHONIOENCODING`` no longer decides whether a
     command can print what it has just saved.
     """
+    # A windowed build has no console streams at all: printing then goes nowhere, quietly.
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is None:  # replaced by a test harness or missing in a windowed build

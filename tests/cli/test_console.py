@@ -61,3 +61,18 @@ def test_error_line_in_a_cp1252_console_is_utf8(tmp_path: Path) -> None:
     )
     assert code == 2
     assert errors.count("\n") == 1 and "'oändligt' är inget ändligt antal" in errors
+
+
+def test_no_console_at_all_still_saves_once(tmp_path: Path) -> None:
+    """A windowed build (``console=False``) has no stdout or stderr: no crash after saving."""
+    script = (
+        "import sys; sys.stdout = None; sys.stderr = None; "
+        f"sys.argv = ['kanal', 'draft', 'new', '--text', {TEXT!r}]; "
+        "from desktop_app.__main__ import main; main()"
+    )
+    env = {**os.environ, "KANAL_DATA_DIR": str(tmp_path / "data")}
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, env=env, timeout=120, check=False
+    )
+    assert done.returncode == 0 and done.stdout == b"" and done.stderr == b""
+    assert draft_bodies(database_file(tmp_path / "data")) == [TEXT]
