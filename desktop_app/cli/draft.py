@@ -12,7 +12,7 @@ from typing import Any
 from desktop_app.cli.context import CliContext, CliError
 from desktop_app.cli.output import one_line
 from desktop_app.cli.schedule import schedule_option
-from desktop_app.cli.validate import search_words, whole_number
+from desktop_app.cli.validate import check_regular_file, search_words, whole_number
 from desktop_app.domain.accounts import Account
 from desktop_app.domain.drafts import AttachmentRejected, Draft, DraftNotFound, DraftState
 from desktop_app.domain.networks import Network, parse_network
@@ -121,6 +121,8 @@ def _new(args: argparse.Namespace, ctx: CliContext) -> int:
     scheduled_at = schedule_option(args.schedule)
     author = args.author if args.author is not None else _os_user()
     images: list[list[str]] = args.images or []
+    for path, _alt in images:
+        check_regular_file("--image", Path(path).expanduser())
     store = ctx.store()
     try:
         # One transaction: if an image is refused, no half-made draft is left behind.

@@ -82,6 +82,9 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "add {first} for the first or {second} for the second",
         "schedule_range": "--schedule {value!r} is too far from today; give a time within the "
         "next few years",
+        "file_unreadable": "{option} {path}: cannot be read ({detail})",
+        "file_not_regular": "{option} {path} is not an ordinary file (a folder, a pipe or a "
+        "device); give the path of an image file",
         "schedule_passed": "draft {draft} was scheduled for {when}, which has passed; nothing "
         "was queued - add --now to publish it at once",
     },
@@ -129,6 +132,9 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "tillbaka); lägg till {first} för den första eller {second} för den andra",
         "schedule_range": "--schedule {value!r} ligger för långt från i dag; ange en tid inom "
         "de närmaste åren",
+        "file_unreadable": "{option} {path}: kan inte läsas ({detail})",
+        "file_not_regular": "{option} {path} är ingen vanlig fil (en mapp, en pipe eller en "
+        "enhet); ange sökvägen till en bildfil",
         "schedule_passed": "utkastet {draft} var schemalagt till {when}, som redan har passerat; "
         "inget köades - lägg till --now för att publicera det genast",
     },

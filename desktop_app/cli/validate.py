@@ -7,7 +7,9 @@ Each returns a callable argparse calls with the option's text; a refusal raises 
 from __future__ import annotations
 
 import math
+import stat
 from collections.abc import Callable
+from pathlib import Path
 
 from desktop_app.cli.errors import UsageError
 
@@ -78,3 +80,16 @@ def search_words(option: str = "--search", maximum: int = MAX_SEARCH_WORDS) -> C
 
     parse.__name__ = "search"
     return parse
+
+
+def check_regular_file(option: str, path: Path) -> None:
+    """A file to read must be a plain file: a FIFO or a device would block or never end."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return  # the store says it in its own words ("no longer at ...")
+    except OSError as error:
+        raise UsageError("file_unreadable", option=option, path=str(path),
+                         detail=error.strerror or type(error).__name__) from None  # fmt: skip
+    if not stat.S_ISREG(mode):
+        raise UsageError("file_not_regular", option=option, path=str(path))

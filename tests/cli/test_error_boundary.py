@@ -246,3 +246,14 @@ def test_read_only_folder_refuses_writing_in_one_line(read_only_data: Path) -> N
     assert "inget ändrades" in assert_one_line_failure(swedish)
     assert fingerprint(database) == before
     assert draft_bodies(database) == [FIRST]
+
+
+def test_image_that_is_a_fifo_or_missing(data_dir: Path, saved: Path, tmp_path: Path) -> None:
+    fifo = tmp_path / "bild.png"
+    os.mkfifo(fifo)  # opening it to read would block forever
+    result = kanal("draft", "new", "--text", "x", "--image", str(fifo), "--alt", "Bild",
+                   data_dir=data_dir, timeout=60)  # fmt: skip
+    assert_one_line_failure(result, ExitCode.USAGE, "not an ordinary file")
+    missing = kanal("draft", "new", "--text", "x", "--image", str(tmp_path / "nej.png"),
+                    data_dir=data_dir)  # fmt: skip
+    assert_one_line_failure(missing, ExitCode.FAILED, "nej.png is no longer at")
