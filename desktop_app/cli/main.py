@@ -33,6 +33,8 @@ from desktop_app.config import AppConfig, resolve_config
 
 log = logging.getLogger("desktop_app.cli")
 
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a program whose reader left
+
 # Sub-command name -> module offering register(subparsers). Modules are imported only when their
 # command runs (or for --help), so opening the window never pays for PDF export, SQLAlchemy or
 # the text rules before the window is shown.
@@ -152,6 +154,11 @@ def run_command(arguments: Sequence[str], lang: str) -> int:
         return result
     except SystemExit:  # --help and --version print and leave with their own code
         raise
+    except BrokenPipeError:
+        # The reader went away (``kanal draft list | head``). Every command prints last, after
+        # its work is done; exit as a program killed by SIGPIPE would, without a message.
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except BaseException as error:  # the boundary: everything ends as one line
         return _fail(error, lang, config)
     finally:
@@ -247,9 +254,15 @@ def _database_path(config: AppConfig | None) -> Path | None:
 
 
 def _flush_stdout() -> None:
-    """Flush now, so a closed pipe is noticed here, after the work was done and committed."""
+    """Flush now, so a closed pipe is noticed inside the boundary, not at interpreter exit."""
+    sys.stdout.flush()
+
+
+def _silence_stdout() -> None:
+    """Point the stdout descriptor at the null device, so the flush at exit cannot fail."""
     try:
-        sys.stdout.flush()
-    except BrokenPipeError:
-        # The reader went away (``| head``); the result stands. Further writes go nowhere.
-        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):  # no descriptor (a test's StringIO)
+        pass

@@ -76,3 +76,25 @@ def test_no_console_at_all_still_saves_once(tmp_path: Path) -> None:
     )
     assert done.returncode == 0 and done.stdout == b"" and done.stderr == b""
     assert draft_bodies(database_file(tmp_path / "data")) == [TEXT]
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path: Path) -> None:
+    """``kanal draft show ID | head -c 1``: the pipe closes under a long output."""
+    data_dir = tmp_path / "data"
+    draft = kanal_json("draft", "new", "--text", "Lång text. " * 9_000, data_dir=data_dir)
+    env = {**os.environ, "KANAL_DATA_DIR": str(data_dir)}
+    reader, writer = os.pipe()
+    os.close(reader)  # nobody will ever read
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "desktop_app", "draft", "show", draft["id"]],
+            stdout=writer,
+            stderr=subprocess.PIPE,
+            env=env,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        os.close(writer)
+    assert done.returncode == 141
+    assert done.stderr == b""
