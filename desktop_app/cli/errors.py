@@ -34,6 +34,8 @@ class ExitCode(IntEnum):
     SOFTWARE = 70  # a bug in Kanal: details are in the log
     CANT_CREATE = 73  # a read-only folder or file, no permission
     IO = 74  # disk full, an input/output error
+    TEMPORARY = 75  # a platform offline or rate-limiting: the same command may work later
+    SIGN_IN = 77  # a platform no longer accepts the account's credentials
     CONFIG = 78  # the configuration points at something unusable
     INTERRUPTED = 130  # Ctrl+C
 
@@ -73,6 +75,12 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "port_in_use": "cannot listen on {address}: {detail}; choose another --port (0 picks a "
         "free one)",
         "interrupted": "interrupted; nothing was changed by the unfinished step",
+        "net_auth": "{detail}; sign in to the account again (`kanal accounts add`)",
+        "net_rate": "{detail}; the platform takes more after {until} (UTC)",
+        "net_temporary": "{detail}; check the network connection and try again later",
+        "net_rejected": "the platform refused it: {detail}",
+        "net_unknown": "{detail}; it may have gone through - look on the platform before trying "
+        "again",
         "internal": "internal error ({detail}); please report it with the log file {log}",
         "schedule_format": "--schedule {value!r} is not a date and time like 2026-12-01T07:30",
         "schedule_past": "--schedule {when} is in the past (it is now {now}); give a later time",
@@ -122,6 +130,12 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "port_in_use": "kan inte lyssna på {address}: {detail}; välj en annan --port (0 väljer "
         "en ledig)",
         "interrupted": "avbrutet; det ofullbordade steget ändrade ingenting",
+        "net_auth": "{detail}; logga in på kontot igen (`kanal accounts add`)",
+        "net_rate": "{detail}; plattformen tar emot mer efter {until} (UTC)",
+        "net_temporary": "{detail}; kontrollera nätverksanslutningen och försök igen senare",
+        "net_rejected": "plattformen avvisade det: {detail}",
+        "net_unknown": "{detail}; det kan ha gått igenom - titta på plattformen innan du försöker "
+        "igen",
         "internal": "internt fel ({detail}); rapportera det gärna med loggfilen {log}",
         "schedule_format": "--schedule {value!r} är ingen tidpunkt som 2026-12-01T07:30",
         "schedule_past": "--schedule {when} har redan passerat (klockan är nu {now}); ange en "
@@ -194,6 +208,14 @@ class StorageError(CliFailure):
     exit_code = ExitCode.IO
 
 
+class TemporaryError(CliFailure):
+    exit_code = ExitCode.TEMPORARY
+
+
+class SignInError(CliFailure):
+    exit_code = ExitCode.SIGN_IN
+
+
 class ConfigError(CliFailure):
     exit_code = ExitCode.CONFIG
 
@@ -224,7 +246,11 @@ def classify(
     if isinstance(error, KeyboardInterrupt):
         return Interrupted("interrupted")
     where = str(database_path) if database_path is not None else "the database"
-    mapped = _classify_database(error, where, database_path) or _classify_os(error, where)
+    mapped = (
+        _classify_network(error)
+        or _classify_database(error, where, database_path)
+        or _classify_os(error, where)
+    )
     if mapped is not None:
         return mapped
     if isinstance(error, OverflowError):
@@ -232,6 +258,26 @@ def classify(
     return InternalError(
         "internal", detail=type(error).__name__, log=str(log_path) if log_path else "(stderr)"
     )
+
+
+def _classify_network(error: BaseException) -> CliError | None:
+    """The platforms' failures (domain.errors), each with what the person can do about it."""
+    if "desktop_app.domain.errors" not in sys.modules:
+        return None
+    from desktop_app.domain import errors as net
+
+    if not isinstance(error, net.NetworkError):
+        return None
+    detail = error.message
+    if isinstance(error, net.AuthExpired):
+        return SignInError("net_auth", detail=detail)
+    if isinstance(error, net.RateLimited):
+        return TemporaryError("net_rate", detail=detail, until=f"{error.until:%Y-%m-%d %H:%M}")
+    if isinstance(error, net.Rejected):
+        return CliFailure("net_rejected", detail=error.reason)
+    if isinstance(error, net.OutcomeUnknown):
+        return TemporaryError("net_unknown", detail=detail)
+    return TemporaryError("net_temporary", detail=detail)
 
 
 def _classify_database(error: BaseException, where: str, path: Path | None) -> CliError | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,13 @@ from desktop_app.cli.errors import (
     classify,
     exit_code_of,
     message_of,
+)
+from desktop_app.domain.errors import (
+    AuthExpired,
+    OutcomeUnknown,
+    RateLimited,
+    Rejected,
+    TemporaryFailure,
 )
 
 DB = Path("/data/kanal.sqlite3")
@@ -42,6 +50,14 @@ def _sqlite(message: str, name: str) -> OperationalError:
         (KeyboardInterrupt(), ExitCode.INTERRUPTED),
         (RuntimeError("a bug"), ExitCode.SOFTWARE),
         (CliError("refused"), ExitCode.FAILED),
+        (AuthExpired("X: the token has expired"), ExitCode.SIGN_IN),
+        (
+            RateLimited("X: too many requests", datetime(2026, 12, 4, 12, 0, tzinfo=UTC)),
+            ExitCode.TEMPORARY,
+        ),
+        (TemporaryFailure("Mastodon: connection refused"), ExitCode.TEMPORARY),
+        (OutcomeUnknown("X: no answer after sending"), ExitCode.TEMPORARY),
+        (Rejected("X said 403", reason="duplicate content"), ExitCode.FAILED),
     ],
 )
 def test_each_failure_has_its_class(error: BaseException, code: ExitCode) -> None:
