@@ -5,7 +5,6 @@ The only place that knows every layer; everything else gets its dependencies pas
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
 from desktop_app.config import AppConfig
@@ -26,16 +25,10 @@ def open_store(config: AppConfig) -> Store:
 
 
 def configure_logging(config: AppConfig) -> None:
-    """One rotating log file per data folder; every line passes the token redaction first."""
-    from desktop_app.networks.http import redacting_file_handler
+    """One log file per process, tokens redacted (see desktop_app.logsetup)."""
+    from desktop_app.logsetup import configure_logging as configure_process_log
 
-    root = logging.getLogger()
-    if any(getattr(h, "kanal_log", False) for h in root.handlers):
-        return
-    handler = redacting_file_handler(config.log_dir / "kanal.log")
-    handler.kanal_log = True  # type: ignore[attr-defined]
-    root.addHandler(handler)
-    root.setLevel(min(root.level or logging.INFO, logging.INFO))
+    configure_process_log(config.log_dir, role="window")
 
 
 def apply_network_policy() -> None:

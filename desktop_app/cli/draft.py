@@ -10,6 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.cli.context import CliContext, CliError
+from desktop_app.cli.output import one_line
+from desktop_app.cli.schedule import schedule_option
+from desktop_app.cli.validate import check_regular_file, search_words, whole_number
 from desktop_app.domain.accounts import Account
 from desktop_app.domain.drafts import AttachmentRejected, Draft, DraftNotFound, DraftState
 from desktop_app.domain.networks import Network, parse_network
@@ -80,21 +83,27 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     new.add_argument(
         "--schedule",
         metavar="DATETIME",
-        help="when to publish, ISO 8601 (e.g. 2026-12-01T07:30; local time unless an offset "
-        "is given)",
+        help="when to publish, ISO 8601 (e.g. 2026-12-01T07:30): Swedish local time unless an "
+        "offset is given (+01:00/+02:00 chooses in the hour the clocks go back); must be ahead",
     )
     new.add_argument("--author", help="who wrote it (default: your user name)")
     new.add_argument("--json", action="store_true", help="machine-readable output")
     new.set_defaults(func=_new, images=[])
 
     listing = actions.add_parser("list", help="list drafts, most recently edited first")
-    listing.add_argument("--search", help="only drafts whose title or body has all these words")
+    listing.add_argument(
+        "--search", type=search_words(), help="only drafts whose title or body has all these words"
+    )
     listing.add_argument(
         "--state", choices=[s.value for s in DraftState], help="only drafts in this state"
     )
     listing.add_argument("--trashed", action="store_true", help="include drafts in the trash")
-    listing.add_argument("--limit", type=int, default=100, help="at most this many (default 100)")
-    listing.add_argument("--offset", type=int, default=0, help="skip this many first")
+    listing.add_argument(
+        "--limit", type=whole_number("--limit"), default=100, help="at most this many (default 100)"
+    )
+    listing.add_argument(
+        "--offset", type=whole_number("--offset"), default=0, help="skip this many first"
+    )
     listing.add_argument("--json", action="store_true", help="machine-readable output")
     listing.set_defaults(func=_list)
 
@@ -109,9 +118,11 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 def _new(args: argparse.Namespace, ctx: CliContext) -> int:
     variants = _parse_variants(args.variant)
-    scheduled_at = _parse_schedule(args.schedule)
+    scheduled_at = schedule_option(args.schedule)
     author = args.author if args.author is not None else _os_user()
     images: list[list[str]] = args.images or []
+    for path, _alt in images:
+        check_regular_file("--image", Path(path).expanduser())
     store = ctx.store()
     try:
         # One transaction: if an image is refused, no half-made draft is left behind.
@@ -253,20 +264,6 @@ def _parse_variants(values: Sequence[str]) -> dict[Network, str]:
     return variants
 
 
-def _parse_schedule(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise CliError(
-            f"--schedule {value!r} is not a date and time like 2026-12-01T07:30"
-        ) from None
-    if moment.tzinfo is None:
-        moment = moment.astimezone()  # the computer's local time zone
-    return moment
-
-
 def _resolve_targets(requested: Sequence[str], accounts: Mapping[str, Account]) -> list[str]:
     targets: list[str] = []
     for value in requested:
@@ -301,11 +298,12 @@ def _local(iso: str | None) -> str:
 
 def _describe(payload: Mapping[str, Any], heading: str) -> str:
     lines = [
-        f"{heading} {payload['id']} ({payload['state']}), by {payload['author'] or 'unknown'}, "
+        f"{heading} {payload['id']} ({payload['state']}), "
+        f"by {one_line(payload['author']) or 'unknown'}, "
         f"last changed {_local(payload['updated_at'])}"
     ]
     if payload["title"]:
-        lines.append(f"Title: {payload['title']}")
+        lines.append(f"Title: {one_line(payload['title'])}")
     lines.append(payload["body"])
     for network, text in payload["variants"].items():
         lines.append(f"[{network} version] {text}")
@@ -318,8 +316,8 @@ def _describe(payload: Mapping[str, Any], heading: str) -> str:
         verdict = "; ".join(p["message"] for p in check["problems"]) or "ok"
         lines.append(f"  {check['network']:<10} {who:<36} {check['length']}/{limit}  {verdict}")
     for attachment in payload["attachments"]:
-        alt = attachment["alt_text"] or "MISSING alt text (needed before publishing)"
-        lines.append(f"Image {attachment['original_name']}: {alt}")
+        alt = one_line(attachment["alt_text"]) or "MISSING alt text (needed before publishing)"
+        lines.append(f"Image {one_line(attachment['original_name'])}: {alt}")
     return "\n".join(lines)
 
 
@@ -329,9 +327,12 @@ def _describe_list(payloads: Sequence[Mapping[str, Any]]) -> str:
     lines = []
     for payload in payloads:
         first_lines = payload["body"].strip().splitlines()
-        text = payload["title"] or (first_lines[0] if first_lines else "(empty)")
+        text = " ".join(
+            (payload["title"] or (first_lines[0] if first_lines else "(empty)")).split()
+        )
         if len(text) > 60:
             text = text[:59] + "…"
+        text = one_line(text)  # escaped after cutting, so no escape is cut in two
         bad = sum(1 for c in payload["targets"] if not c["valid"])
         flag = f"  ({bad} target(s) need changes)" if bad else ""
         lines.append(

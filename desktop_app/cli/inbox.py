@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from desktop_app.cli.context import CliContext, CliError
+from desktop_app.cli.output import one_line
+from desktop_app.cli.validate import search_words, whole_number
 from desktop_app.domain.errors import NetworkError
 from desktop_app.domain.inbox import (
     InboxFilter,
@@ -37,14 +39,16 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     commands = parser.add_subparsers(dest="inbox_command", metavar="ACTION", required=True)
 
     listing = commands.add_parser("list", help="inbox items, newest first seen first")
-    listing.add_argument("--search", default="", help="words in the author or text")
+    listing.add_argument(
+        "--search", type=search_words(), default="", help="words in the author or text"
+    )
     listing.add_argument("--unanswered", action="store_true", help="only items awaiting answer")
     listing.add_argument(
         "--view", choices=[v.value for v in SavedView], help="a saved view, e.g. unanswered_24h"
     )
     listing.add_argument("--state", choices=[s.value for s in InboxState], action="append")
     listing.add_argument("--account", action="append", metavar="ID")
-    listing.add_argument("--limit", type=int, default=50)
+    listing.add_argument("--limit", type=whole_number("--limit", minimum=1), default=50)
     listing.add_argument("--json", action="store_true", help="print JSON")
     listing.set_defaults(func=_list)
 
@@ -121,12 +125,12 @@ def item_payload(item: InboxItem) -> dict[str, Any]:
 
 
 def _human(item: InboxItem) -> str:
-    text = " ".join(item.text.split())
+    # A citizen's name and text: one line each, cut, then their control characters made
+    # visible (cutting after escaping could split an escape in two).
+    text = one_line(" ".join(item.text.split())[:70])
+    author = one_line(" ".join(item.author_name.split())[:24])
     flags = " ⚠" if item.flags else ""
-    return (
-        f"{item.id}  {item.network.value:<9} {item.state.value:<8} "
-        f"{item.author_name[:24]:<24} {text[:70]}{flags}"
-    )
+    return f"{item.id}  {item.network.value:<9} {item.state.value:<8} {author:<24} {text}{flags}"
 
 
 def _list(args: argparse.Namespace, ctx: CliContext) -> int:

@@ -13,19 +13,29 @@ from __future__ import annotations
 
 import argparse
 import getpass
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from desktop_app.cli.context import CliContext, CliError
+from desktop_app.cli.errors import UsageError
+from desktop_app.cli.validate import seconds
 from desktop_app.config import DEFAULT_TIMEZONE
 from desktop_app.domain.drafts import DraftNotFound
 from desktop_app.domain.publications import Publication, PublicationState, PublishBlocked
+from desktop_app.domain.scheduling import (
+    ScheduleProblem,
+    ScheduleRefused,
+    check_future,
+    zone_named,
+)
 from desktop_app.engine.connectors import AccountConnectors
 from desktop_app.engine.export import publication_record
 from desktop_app.engine.outbox import Outbox, OutboxSettings
 from desktop_app.engine.scheduler import note_for
 from desktop_app.networks.http import DEFAULT_TIMEOUT
 from desktop_app.secrets import SecretStore
+from desktop_app.store.database import Store
 from desktop_app.store.publications import HistoryFilter
 
 EXIT_WAITING = 3
@@ -56,7 +66,15 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     )
     parser.add_argument("--wait", action="store_true", help="send now and print each result")
     parser.add_argument(
-        "--timeout", type=float, default=300.0, help="seconds --wait waits at most (300)"
+        "--now",
+        action="store_true",
+        help="publish at once a draft whose scheduled time has already passed (refused without)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=seconds("--timeout"),
+        default=300.0,
+        help="seconds --wait waits at most (300)",
     )
     parser.add_argument("--actor", help="who publishes (default: the signed-in user)")
     parser.add_argument(
@@ -66,7 +84,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     )
     parser.add_argument(
         "--read-timeout",
-        type=float,
+        type=seconds("--read-timeout", maximum=3600.0),
         default=DEFAULT_TIMEOUT[1],
         help=f"seconds to wait for a platform's answer ({DEFAULT_TIMEOUT[1]:g})",
     )
@@ -87,6 +105,8 @@ def _publish(args: argparse.Namespace, ctx: CliContext) -> int:
     )
     watched: list[str] = []
     warnings: dict[str, list[str]] = {}
+    if not args.retry_failed and not args.now:
+        _refuse_passed_schedules(store, args.draft_ids)
     try:
         for draft_id in args.draft_ids:
             if args.retry_failed:
@@ -138,6 +158,25 @@ def _publish(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.wait and any(p.is_open for p in publications):
         return EXIT_WAITING
     return 0
+
+
+def _refuse_passed_schedules(store: Store, draft_ids: list[str]) -> None:
+    """A draft scheduled for a time that has passed would go out at once, unannounced: ask
+    for ``--now`` (or a new schedule) instead."""
+    zone = zone_named(DEFAULT_TIMEZONE)
+    now = datetime.now(UTC)
+    with store.unit_of_work(read_only=True) as uow:
+        for draft_id in draft_ids:
+            draft = uow.drafts.get(draft_id)
+            if draft is None or draft.scheduled_at is None:
+                continue  # an unknown id gets the engine's own message below
+            try:
+                check_future(draft.scheduled_at, now=now, zone=zone)
+            except ScheduleRefused as refused:
+                if refused.problem is ScheduleProblem.IN_THE_PAST:
+                    raise UsageError(
+                        "schedule_passed", draft=draft_id, when=refused.details["when"]
+                    ) from None
 
 
 def _open_filter() -> HistoryFilter:

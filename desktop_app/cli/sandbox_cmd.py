@@ -15,6 +15,8 @@ from types import FrameType
 from typing import Any
 
 from desktop_app.cli.context import CliContext, CliError
+from desktop_app.cli.errors import UnavailableError
+from desktop_app.cli.validate import port, whole_number
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -24,9 +26,14 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         "serve", help="run the emulator; prints one JSON line with base URLs and demo credentials"
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    serve.add_argument("--port", type=int, default=0, help="port (0: any free port)")
+    serve.add_argument("--port", type=port(), default=0, help="port (0: any free port)")
     serve.add_argument("--seed", type=int, default=1, help="seed for faults, ids and the public")
-    serve.add_argument("--latency-ms", type=int, default=0, help="delay added to every request")
+    serve.add_argument(
+        "--latency-ms",
+        type=whole_number("--latency-ms", maximum=600_000),
+        default=0,
+        help="delay added to every request",
+    )
     serve.add_argument(
         "--fault",
         action="append",
@@ -64,7 +71,9 @@ def _serve(args: argparse.Namespace, ctx: CliContext) -> int:
     try:
         server.start()
     except OSError as error:
-        raise CliError(f"cannot listen on {args.host}:{args.port}: {error}") from error
+        raise UnavailableError(
+            "port_in_use", address=f"{args.host}:{args.port}", detail=error.strerror or str(error)
+        ) from error
     stop = threading.Event()
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:

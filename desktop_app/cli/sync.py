@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from desktop_app.cli.context import CliContext, CliError
+from desktop_app.cli.validate import seconds
 from desktop_app.domain.accounts import Account
 from desktop_app.engine.connectors import AccountConnectors
 from desktop_app.engine.sync import AccountSyncResult, SyncEngine, SyncStatus
@@ -18,7 +19,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument("--account", action="append", metavar="ID", help="only this account")
     parser.add_argument(
         "--max-wait",
-        type=float,
+        type=seconds("--max-wait"),
         default=60.0,
         metavar="SECONDS",
         help="how long to wait for a rate-limited account's reset (default 60)",

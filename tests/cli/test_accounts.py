@@ -13,7 +13,7 @@ from keyrings.alt.file import PlaintextKeyring
 
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.secrets import SecretStore
-from tests.support.cli import TEST_KEYRING, kanal, options
+from tests.support.accounts_cli import TEST_KEYRING, kanal, options
 
 SECRET_NAMES = ("password", "token", "secret")  # usernames, handles and client ids are not secret
 

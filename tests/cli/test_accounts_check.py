@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from desktop_app.sandbox.server import SandboxServer
-from tests.support.cli import kanal, options
+from tests.support.accounts_cli import kanal, options
 
 
 def add(sandbox: SandboxServer, network: str, credentials: dict[str, Any] | None = None) -> str:

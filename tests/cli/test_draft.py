@@ -168,10 +168,12 @@ def test_list_search_and_human_output() -> None:
 
 
 def test_schedule_is_stored_in_utc() -> None:
-    created = kanal_json("draft", "new", "--text", SNOW, "--schedule", "2026-12-01T07:30+01:00")
-    assert created["scheduled_at"] == "2026-12-01T06:30:00+00:00"
+    created = kanal_json("draft", "new", "--text", SNOW, "--schedule", "2030-12-01T07:30+01:00")
+    assert created["scheduled_at"] == "2030-12-01T06:30:00+00:00"
+    local = kanal_json("draft", "new", "--text", SNOW, "--schedule", "2030-07-01T07:30")
+    assert local["scheduled_at"] == "2030-07-01T05:30:00+00:00"  # Stockholm summer time
     bad = kanal("draft", "new", "--text", SNOW, "--schedule", "tomorrow")
-    assert bad.returncode == 1 and "--schedule 'tomorrow'" in bad.stderr
+    assert bad.returncode == 2 and "--schedule 'tomorrow'" in bad.stderr
 
 
 def test_variant_for_an_unknown_network_is_refused() -> None:

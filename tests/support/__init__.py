@@ -1,1 +1,1 @@
-"""Shared test helpers (one module per area)."""
+"""Shared test helpers, one module per area; test modules import these, never each other."""
