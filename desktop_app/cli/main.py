@@ -126,6 +126,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_command(arguments, lang)
 
 
+# Commands that talk to platforms: they get the organisation's proxy policy first (the others
+# do not pay for importing the HTTP stack).
+NETWORK_COMMANDS = frozenset({"accounts", "publish", "sync", "inbox"})
+
+
 def run_command(arguments: Sequence[str], lang: str) -> int:
     """One sub-command inside the boundary: one line on stderr and a class exit code on failure."""
     from desktop_app.cli.output import install_escaping_stdout, use_utf8_streams
@@ -144,6 +149,10 @@ def run_command(arguments: Sequence[str], lang: str) -> int:
         _check_data_dir(config)
         read_only = _is_read_only(args)
         _start_logging(config, command or "cli")
+        if command in NETWORK_COMMANDS:
+            from desktop_app.app import apply_network_policy
+
+            apply_network_policy()  # the organisation's proxy or PAC address, before any request
         if read_only:
             config = read_only_config(config)
         json_output = bool(getattr(args, "json", False))

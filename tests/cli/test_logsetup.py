@@ -103,8 +103,9 @@ def test_prune_keeps_at_most_the_newest_files(tmp_path: Path) -> None:
     assert kept == sorted(files[: logsetup.KEEP_FILES])
 
 
+@pytest.mark.usefixtures("clean_root")
 def test_unwritable_folder_falls_back_to_stderr(
-    tmp_path: Path, clean_root: None, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("", encoding="utf-8")
@@ -118,8 +119,9 @@ def test_unwritable_folder_falls_back_to_stderr(
     assert "not shown" not in err and "only in a file" not in err
 
 
+@pytest.mark.usefixtures("clean_root")
 def test_a_full_disk_silences_the_file_without_a_traceback(
-    tmp_path: Path, clean_root: None, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = logsetup.configure_logging(tmp_path / "logs")
     assert path is not None
