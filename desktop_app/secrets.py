@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import keyring
@@ -122,6 +123,16 @@ class SecretStore:
                 self._username(account_id, name),
                 value,
             )
+
+    def get_or_create(self, account_id: str, name: str, make: Callable[[], str]) -> str:
+        """The stored secret, or a new one from ``make`` stored first (e.g. the audit chain key)."""
+        with self._lock:
+            value = self.get(account_id, name)
+            if value:
+                return value
+            value = make()
+            self.set(account_id, name, value)
+            return value
 
     def delete(self, account_id: str, name: str) -> None:
         with self._lock:

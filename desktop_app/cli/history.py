@@ -20,6 +20,8 @@ from desktop_app.config import DEFAULT_TIMEZONE
 from desktop_app.domain.audit import AuditEvent
 from desktop_app.domain.publications import PublicationState
 from desktop_app.engine.export import FORMATS, ExportRequest, export, publication_record
+from desktop_app.engine.records.anchors import AnchorError, parse_anchor
+from desktop_app.engine.records.verify import verify_trail
 from desktop_app.store.publications import HistoryFilter
 
 
@@ -46,6 +48,12 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     exporting.set_defaults(func=_export)
 
     verify = commands.add_parser("verify", help="check the audit trail's hash chain")
+    verify.add_argument(
+        "--anchor",
+        metavar="FILE|HASH",
+        help="also check that this exported chain head (an export, a snapshot, SEQ:SHA256) "
+        "is still part of the chain",
+    )
     verify.add_argument("--json", action="store_true", help="print JSON")
     verify.set_defaults(func=_verify)
 
@@ -134,6 +142,7 @@ def _export(args: argparse.Namespace, ctx: CliContext) -> int:
     events: list[AuditEvent] = []
     intact: bool | None = None
     with ctx.store().unit_of_work(read_only=True) as uow:
+        head = uow.audit.chain_head()
         publications = uow.publications.history(filters)
         if not args.no_audit:
             _count, problems = uow.audit.verify()
@@ -156,6 +165,7 @@ def _export(args: argparse.Namespace, ctx: CliContext) -> int:
                 until=filters.until,
                 lang=ctx.config.lang or "sv",
                 timezone=DEFAULT_TIMEZONE,
+                chain_head=head,
             ),
             args.format,
             output,
@@ -168,26 +178,47 @@ def _export(args: argparse.Namespace, ctx: CliContext) -> int:
         "publications": len(publications),
         "audit_events": len(events),
         "audit_chain_intact": intact,
+        "audit_chain_head": None if head is None else {"seq": head.seq, "hash": head.hash},
     }
     ctx.emit(payload, f"wrote {len(publications)} publications to {output}")
     return 0
 
 
 def _verify(args: argparse.Namespace, ctx: CliContext) -> int:
+    anchor = None
+    if args.anchor:
+        try:
+            anchor = parse_anchor(args.anchor)
+        except AnchorError as error:
+            raise CliError(str(error)) from None
     with ctx.store().unit_of_work(read_only=True) as uow:
-        count, problems = uow.audit.verify()
+        check = verify_trail(uow, anchor)
+    report = check.report
+    problems = report.problems
     payload = {
-        "events": count,
-        "intact": not problems,
+        "events": report.events,
+        "intact": check.intact,
+        "sealed": report.sealed,
+        "note": report.note,
+        "head": None if report.head is None else {"seq": report.head.seq, "hash": report.head.hash},
         "problems": [{"seq": p.seq, "problem": p.problem} for p in problems],
+        "anchor": None
+        if anchor is None
+        else {"seq": anchor.seq, "hash": anchor.hash, "problems": check.anchor_problems},
     }
-    if problems:
-        human = "\n".join(f"event {p.seq}: {p.problem}" for p in problems)
-        human = f"the audit trail was tampered with ({len(problems)} problems):\n{human}"
+    lines = [f"event {p.seq}: {p.problem}" for p in problems]
+    lines += [f"anchor: {text}" for text in check.anchor_problems]
+    if not check.intact:
+        human = f"the audit trail was tampered with ({len(lines)} problems):\n" + "\n".join(lines)
     else:
-        human = f"the audit trail is intact ({count} events)"
+        human = f"the audit trail is intact ({report.events} events)"
+        if anchor is not None:
+            human += "; the exported chain head is still part of it"
+    if report.note:
+        human += f"\nnote: {report.note}"
     ctx.emit(payload, human)
-    if problems:
-        sys.stderr.write(f"kanal: the audit trail was tampered with at event {problems[0].seq}\n")
+    if not check.intact:
+        where = f"event {problems[0].seq}" if problems else "the exported chain head"
+        sys.stderr.write(f"kanal: the audit trail was tampered with at {where}\n")
         return 1
     return 0

@@ -6,11 +6,19 @@ microseconds). Editing any stored field of an event changes its digest, so the n
 ``prev_hash`` no longer matches; removing an event leaves a gap in the sequence numbers and a
 broken link; removing events at the end is caught by the head record the store keeps beside the
 chain. ``verify_chain`` reports every such place.
+
+The public chain alone does not stop someone who holds the database file: they can rewrite an
+event and recompute every digest after it. So each event (and the head) also carries a *seal*,
+an HMAC-SHA256 of its digest under a secret key kept outside the database (the OS keyring; for
+a team, the team's key). The seal is not part of the canonical form, so the public chain stays
+checkable by anyone (an e-archive) while only the key holder can tell a forged chain from a
+true one. A seal is spelled ``KEYID:HEX`` where KEYID names the key without revealing it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -41,6 +49,13 @@ class AuditKind(StrEnum):
     MARKED_SPAM = "marked_spam"
     ASSIGNED = "assigned"
     REPLIED = "replied"
+    RECEIVED = "received"  # inbox items stored or changed on the platform: their content hashes
+    ACCOUNT_ARCHIVED = "account_archived"  # `accounts remove`: the account's records stay
+    RULE_SET = "retention_rule_set"
+    HOLD_PLACED = "legal_hold_placed"
+    HOLD_RELEASED = "legal_hold_released"
+    DISPOSED = "disposed"  # records removed by a retention rule; the disposal list keeps what
+    REGISTER_CHANGED = "register_changed"
 
 
 @dataclass(frozen=True)
@@ -55,6 +70,7 @@ class AuditEvent:
     details: Mapping[str, Any] = field(default_factory=dict)
     prev_hash: str = GENESIS_HASH
     hash: str = ""
+    seal: str | None = None  # HMAC of ``hash`` under the chain key; not part of the digest
 
 
 def format_time(moment: datetime) -> str:
@@ -163,3 +179,91 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, (set, frozenset, tuple)):
         return list(value)
     return str(value)
+
+
+# -- seals: the keyed part ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChainKey:
+    """The secret the seals are made with, and a short public name for it."""
+
+    secret: bytes
+
+    @property
+    def key_id(self) -> str:
+        return hashlib.sha256(b"kanal-chain-key-id\0" + self.secret).hexdigest()[:12]
+
+
+def _mac(key: ChainKey, purpose: str, message: str) -> str:
+    mac = hmac.new(key.secret, f"{purpose}\0{message}".encode(), hashlib.sha256).hexdigest()
+    return f"{key.key_id}:{mac}"
+
+
+def event_seal(key: ChainKey, event_hash: str) -> str:
+    return _mac(key, "kanal-audit-event", event_hash)
+
+
+def head_seal(key: ChainKey, seq: int, event_hash: str, legacy_seq: int) -> str:
+    return _mac(key, "kanal-audit-head", f"{seq}:{event_hash}:{legacy_seq}")
+
+
+def seal_key_id(seal: str | None) -> str | None:
+    return None if not seal or ":" not in seal else seal.split(":", 1)[0]
+
+
+def seal_matches(seal: str | None, expected: str) -> bool:
+    return bool(seal) and hmac.compare_digest(str(seal), expected)
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """The head row: the newest event's (seq, hash), the last event written before sealing
+    began (``legacy_seq``) and the head's own seal."""
+
+    seq: int
+    hash: str
+    legacy_seq: int = 0
+    seal: str | None = None
+
+
+def verify_seals(
+    events: Iterable[AuditEvent], head: ChainHead | None, key: ChainKey
+) -> list[ChainProblem]:
+    """Every event after the head's ``legacy_seq`` must carry a seal made with ``key``.
+
+    Rewriting an event and recomputing the public chain, or appending an event with the public
+    algorithm, leaves seals that do not match (or none): only the key holder can make them.
+    """
+    problems: list[ChainProblem] = []
+    legacy = 0 if head is None else head.legacy_seq
+    for event in events:
+        if event.seq <= legacy and not event.seal:
+            continue  # written before this store's chain was sealed
+        problems.extend(_event_seal_problem(event, key))
+    if head is not None and (head.seal or head.seq > legacy):
+        if seal_key_id(head.seal) not in (None, key.key_id):
+            problems.append(ChainProblem(head.seq, "the chain head was sealed with another key"))
+        elif not seal_matches(head.seal, head_seal(key, head.seq, head.hash, head.legacy_seq)):
+            problems.append(
+                ChainProblem(head.seq, "the chain head's seal does not match: it was rewritten")
+            )
+    return problems
+
+
+def _event_seal_problem(event: AuditEvent, key: ChainKey) -> list[ChainProblem]:
+    if not event.seal:
+        return [ChainProblem(event.seq, "carries no seal: it was not written by Kanal")]
+    if seal_key_id(event.seal) != key.key_id:
+        return [
+            ChainProblem(
+                event.seq,
+                f"was sealed with a key that is not this store's chain key "
+                f"({seal_key_id(event.seal)})",
+            )
+        ]
+    if not seal_matches(event.seal, event_seal(key, event.hash)):
+        return [
+            ChainProblem(event.seq, "its seal does not match: it was rewritten without the key")
+        ]
+    return []

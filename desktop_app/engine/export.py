@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from fpdf import FPDF
 
 from desktop_app import __version__
-from desktop_app.domain.audit import AuditEvent, format_time
+from desktop_app.domain.audit import AuditEvent, ChainHead, format_time
 from desktop_app.domain.publications import Publication
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
@@ -101,6 +101,7 @@ LABELS: dict[str, dict[str, str]] = {
         "actor": "Utförd av",
         "event": "Händelse",
         "submitted_by": "Publicerad av",
+        "chain_head": "Kedjans huvud",
     },
     "en": {
         "title": "Publication history",
@@ -138,6 +139,7 @@ LABELS: dict[str, dict[str, str]] = {
         "actor": "Done by",
         "event": "Event",
         "submitted_by": "Published by",
+        "chain_head": "Chain head",
     },
 }
 
@@ -152,6 +154,14 @@ class ExportRequest:
     lang: str = "sv"
     timezone: str = "Europe/Stockholm"
     exported_at: datetime | None = None
+    # The newest event's (seq, hash) when exported: the anchor `history verify --anchor` checks.
+    chain_head: ChainHead | None = None
+
+
+def chain_head_line(head: ChainHead | None) -> str:
+    from desktop_app.engine.records.anchors import anchor_text
+
+    return anchor_text(head)
 
 
 def export(request: ExportRequest, fmt: str, output: Path) -> Path:
@@ -159,11 +169,37 @@ def export(request: ExportRequest, fmt: str, output: Path) -> Path:
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     data = {"csv": to_csv, "json": to_json, "pdf": to_pdf}[fmt](request)
+    write_atomically(output, data)
+    if fmt == "csv":
+        write_atomically(audit_csv_path(output), audit_csv(request))
+    return output
+
+
+def audit_csv_path(output: Path) -> Path:
+    """The CSV export's second file: the audit trail beside the publications."""
+    return output.with_name(f"{output.stem}-audit{output.suffix or '.csv'}")
+
+
+def write_atomically(output: Path, data: bytes) -> None:
+    """Write through a temporary file that is removed again if anything fails.
+
+    On Windows a file open in another program (Excel keeps the old export locked) cannot be
+    replaced: that is said in words the user can act on.
+    """
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(output.name + ".part")
-    partial.write_bytes(data)
-    partial.replace(output)
-    return output
+    try:
+        partial.write_bytes(data)
+        partial.replace(output)
+    except PermissionError as error:
+        partial.unlink(missing_ok=True)
+        raise PermissionError(
+            error.errno,
+            f"{output.name} is open in another program or not writable; close it and export again",
+        ) from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def publication_record(publication: Publication) -> dict[str, Any]:
@@ -209,7 +245,12 @@ def audit_record(event: AuditEvent) -> dict[str, Any]:
         "details": dict(event.details),
         "prev_hash": event.prev_hash,
         "hash": event.hash,
+        "seal": event.seal,
     }
+
+
+def _head_record(head: ChainHead | None) -> dict[str, Any] | None:
+    return None if head is None else {"seq": head.seq, "hash": head.hash}
 
 
 def to_json(request: ExportRequest) -> bytes:
@@ -218,6 +259,7 @@ def to_json(request: ExportRequest) -> bytes:
         "exported_at": _iso(request.exported_at or datetime.now(UTC)),
         "since": _iso(request.since),
         "until": _iso(request.until),
+        "audit_chain_head": _head_record(request.chain_head),
         "publications": [publication_record(p) for p in request.publications],
         "audit": {
             "chain_intact": request.chain_intact,
@@ -246,6 +288,61 @@ CSV_COLUMNS = (
 )
 
 
+# A cell starting with one of these is run as a formula by spreadsheet programs (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> str:
+    """The cell as text a spreadsheet shows and never evaluates: a leading ' before a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+AUDIT_CSV_COLUMNS = (
+    "seq",
+    "occurred_at_utc",
+    "occurred_at_local",
+    "kind",
+    "actor",
+    "subject_type",
+    "subject_id",
+    "details",
+    "prev_hash",
+    "hash",
+    "seal",
+)
+
+
+def audit_csv(request: ExportRequest) -> bytes:
+    """The audit trail as CSV (the second file of a CSV export), with the chain head last."""
+    zone = _zone(request.timezone)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(AUDIT_CSV_COLUMNS)
+    for e in request.audit_events:
+        details = json.dumps(dict(e.details), ensure_ascii=False, sort_keys=True)
+        writer.writerow(
+            [
+                neutralise(v)
+                for v in (
+                    e.seq,
+                    format_time(e.occurred_at),
+                    e.occurred_at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
+                    e.kind,
+                    e.actor,
+                    e.subject_type,
+                    e.subject_id,
+                    details,
+                    e.prev_hash,
+                    e.hash,
+                    e.seal or "",
+                )
+            ]
+        )
+    writer.writerow([chain_head_line(request.chain_head)])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
 def to_csv(request: ExportRequest) -> bytes:
     """UTF-8 with a byte-order mark, so spreadsheet programs read å, ä and ö right."""
     zone = _zone(request.timezone)
@@ -255,7 +352,8 @@ def to_csv(request: ExportRequest) -> bytes:
     for p in request.publications:
         moment = p.sent_at or p.created_at
         writer.writerow(
-            [
+            neutralise(v)
+            for v in [
                 _iso(moment),
                 moment.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
                 p.network.value,
@@ -302,6 +400,7 @@ def to_pdf(request: ExportRequest) -> bytes:
     pdf.set_creator(f"Kanal {__version__}")
     pdf.set_author("Kanal")
     pdf.set_subject(labels["subtitle"])
+    pdf.set_keywords(chain_head_line(request.chain_head))
     pdf.set_creation_date(exported_at)
     pdf.alias_nb_pages()
     pdf.add_page()
@@ -326,6 +425,7 @@ def to_pdf(request: ExportRequest) -> bytes:
         verdict = labels["chain_ok"] if request.chain_intact else labels["chain_broken"]
         count = f"{len(request.audit_events)} {labels['events']}"
         facts.append((labels["audit"], f"{verdict} ({count})"))
+    facts.append((labels["chain_head"], chain_head_line(request.chain_head)))
     pdf.ln(2)
     for label, value in facts:
         pdf.set_font("DejaVu", "B", 9)

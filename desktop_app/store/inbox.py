@@ -74,6 +74,7 @@ from desktop_app.domain.networks import Network
 from desktop_app.domain.personal_data import PersonalDataKind, personal_data_flags
 from desktop_app.store.models import Base
 from desktop_app.store.publications import PublicationRow
+from desktop_app.store.records_inbox import record_inbox_page
 from desktop_app.store.sanitize import safe_item_html
 from desktop_app.store.types import UTCDateTime
 
@@ -390,6 +391,8 @@ class InboxRepository:
             self._session.execute(ITEMS.insert(), inserts)
         if advance_cursor:
             self.set_cursor(account_id, cursor, stream)
+        # Each item's content hash (as received, and after a change) into the audit chain.
+        record_inbox_page(self._uow, account_id, new_ids, updated_ids)
         return PageResult(tuple(new_ids), tuple(updated_ids), unchanged)
 
     # -- reading ------------------------------------------------------------------------------

@@ -86,6 +86,8 @@ class AccountRow(Base):
     rate_limited_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     avatar_url: Mapped[str] = mapped_column(String(2000))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Set by `accounts remove`: the account leaves every list, its records stay (records_0002).
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class DraftRow(Base):

@@ -263,9 +263,12 @@ class AccountRepository:
         return None if row is None else _account_from_row(row)
 
     def list(self, network: Network | str | None = None) -> builtins.list[Account]:
-        """All accounts (or one network's), by network then name."""
-        query = select(AccountRow).order_by(
-            AccountRow.network, AccountRow.display_name, AccountRow.id
+        """All accounts (or one network's), by network then name; removed (archived) ones
+        are left out."""
+        query = (
+            select(AccountRow)
+            .where(AccountRow.archived_at.is_(None))
+            .order_by(AccountRow.network, AccountRow.display_name, AccountRow.id)
         )
         if network is not None:
             net = network if isinstance(network, Network) else parse_network(network)
