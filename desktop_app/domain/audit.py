@@ -13,6 +13,12 @@ an HMAC-SHA256 of its digest under a secret key kept outside the database (the O
 a team, the team's key). The seal is not part of the canonical form, so the public chain stays
 checkable by anyone (an e-archive) while only the key holder can tell a forged chain from a
 true one. A seal is spelled ``KEYID:HEX`` where KEYID names the key without revealing it.
+
+Format 2 (every event written since records_0001) commits to its details through their SHA-256
+(``details_sha256`` in the canonical form) instead of the details themselves. Disposal by rule
+can then *redact* an event's details (the content of a disposed item, a reply's text) down to
+``{"_redacted": {"details_sha256": ..., "disposal_id": ...}}`` and the chain still verifies.
+Format 1 events (older Kanal) carry their details inline and cannot be redacted.
 """
 
 from __future__ import annotations
@@ -56,6 +62,9 @@ class AuditKind(StrEnum):
     HOLD_RELEASED = "legal_hold_released"
     DISPOSED = "disposed"  # records removed by a retention rule; the disposal list keeps what
     REGISTER_CHANGED = "register_changed"
+    RECORDS_SETTINGS_CHANGED = "records_settings_changed"
+    SNAPSHOT_WRITTEN = "snapshot_written"
+    PACKAGE_WRITTEN = "package_written"
 
 
 @dataclass(frozen=True)
@@ -71,6 +80,7 @@ class AuditEvent:
     prev_hash: str = GENESIS_HASH
     hash: str = ""
     seal: str | None = None  # HMAC of ``hash`` under the chain key; not part of the digest
+    format: int = 2  # 1: details hashed inline (before records_0001); 2: through their SHA-256
 
 
 def format_time(moment: datetime) -> str:
@@ -80,9 +90,34 @@ def format_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+REDACTED = "_redacted"
+
+
+def _json_bytes(value: Any) -> bytes:
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return text.encode("utf-8")
+
+
+def details_digest(details: Mapping[str, Any]) -> str:
+    """SHA-256 of the canonical details; a redacted event keeps it in place of the details."""
+    marker = details.get(REDACTED)
+    if isinstance(marker, Mapping) and "details_sha256" in marker and len(details) == 1:
+        return str(marker["details_sha256"])
+    return hashlib.sha256(_json_bytes(dict(details))).hexdigest()
+
+
+def redacted_details(details: Mapping[str, Any], disposal_id: str) -> dict[str, Any]:
+    """What stays of an event's details after disposal: their digest and the disposal's id."""
+    return {REDACTED: {"details_sha256": details_digest(details), "disposal_id": disposal_id}}
+
+
+def is_redacted(details: Mapping[str, Any]) -> bool:
+    return REDACTED in details
+
+
 def canonical_json(event: AuditEvent) -> bytes:
     """The bytes the digest is computed over: every stored field except the digest itself."""
-    payload = {
+    payload: dict[str, Any] = {
         "id": event.id,
         "seq": event.seq,
         "kind": event.kind,
@@ -90,11 +125,14 @@ def canonical_json(event: AuditEvent) -> bytes:
         "occurred_at": format_time(event.occurred_at),
         "subject_type": event.subject_type,
         "subject_id": event.subject_id,
-        "details": dict(event.details),
         "prev_hash": event.prev_hash,
     }
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return text.encode("utf-8")
+    if event.format >= 2:
+        payload["format"] = event.format
+        payload["details_sha256"] = details_digest(event.details)
+    else:
+        payload["details"] = dict(event.details)
+    return _json_bytes(payload)
 
 
 def digest(event: AuditEvent) -> str:

@@ -64,6 +64,8 @@ class AuditEventRow(Base):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
     seal: Mapped[str | None] = mapped_column(String(100))
+    # 1: written before records_0001 (details hashed inline); 2: details through their SHA-256.
+    format: Mapped[int] = mapped_column(Integer, server_default="1")
 
 
 class AuditHeadRow(Base):
@@ -137,6 +139,7 @@ def _event_from_row(row: AuditEventRow) -> AuditEvent:
         prev_hash=row.prev_hash,
         hash=row.hash,
         seal=row.seal,
+        format=int(row.format or 1),
     )
 
 
@@ -230,6 +233,7 @@ class AuditRepository:
                 prev_hash=event.prev_hash,
                 hash=event.hash,
                 seal=event.seal,
+                format=event.format,
             )
         )
         if head is None:
@@ -343,6 +347,36 @@ class AuditRepository:
             problems.extend(verify_seals(events, head, key))
         problems.sort(key=lambda p: p.seq)
         return VerifyReport(len(events), problems, key is not None, head, note)
+
+    def redact(self, event_ids: builtins.list[str], disposal_id: str) -> tuple[int, int]:
+        """Replace the details of these events by their digest (disposal); format 1 events are
+        left as they are. Returns (redacted, left because they predate redaction)."""
+        from desktop_app.domain.audit import is_redacted, redacted_details
+
+        done = kept = 0
+        for start in range(0, len(event_ids), 500):
+            chunk = event_ids[start : start + 500]
+            rows = self._session.scalars(select(AuditEventRow).where(AuditEventRow.id.in_(chunk)))
+            for row in rows:
+                details = dict(row.details or {})
+                if is_redacted(details):
+                    continue
+                if int(row.format or 1) < 2:
+                    kept += 1
+                    continue
+                row.details = redacted_details(details, disposal_id)
+                done += 1
+        self._session.flush()
+        return done, kept
+
+    def events_about(self, subject_ids: builtins.list[str]) -> builtins.list[AuditEvent]:
+        """Every event whose subject is one of these ids (batched)."""
+        found: builtins.list[AuditEvent] = []
+        for start in range(0, len(subject_ids), 500):
+            chunk = subject_ids[start : start + 500]
+            query = select(AuditEventRow).where(AuditEventRow.subject_id.in_(chunk))
+            found.extend(_event_from_row(row) for row in self._session.scalars(query))
+        return found
 
     def count(self) -> int:
         return int(self._session.scalar(select(func.count()).select_from(AuditEventRow)) or 0)

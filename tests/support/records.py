@@ -83,3 +83,111 @@ def sql(tmp_path: Path, *statements: str) -> None:
     with sqlite3.connect(database(tmp_path)) as db:
         for statement in statements:
             db.execute(statement)
+
+
+def publish_post(
+    store: Store,
+    accounts: list[Account],
+    text: str,
+    *,
+    scheduled_for: dict[str, object] | None = None,
+) -> list[str]:
+    """One post (a batch) to ``accounts``: sent, or platform-scheduled for an account id in
+    ``scheduled_for`` (account id -> UTC datetime). Returns the publication ids."""
+    from desktop_app.domain.publications import PublicationState
+    from desktop_app.store.publications import NewPublication
+
+    scheduled_for = scheduled_for or {}
+    with store.unit_of_work() as uow:
+        draft = uow.drafts.create(body=text, author="anna", targets=[a.id for a in accounts])
+        rows = uow.publications.add_batch(
+            [
+                NewPublication(
+                    draft_id=draft.id,
+                    account_id=a.id,
+                    account_label=f"@{a.handle}",
+                    network=a.network,
+                    author="anna",
+                    submitted_by="anna",
+                    title="",
+                    parts=(text,),
+                    media=(),
+                    scheduled_at=scheduled_for.get(a.id),  # type: ignore[arg-type]
+                    platform_scheduled=a.id in scheduled_for,
+                )
+                for a in accounts
+            ]
+        )
+        for row in rows:
+            uow.publications.transition(row.id, PublicationState.SENDING)
+            uow.publications.transition(
+                row.id,
+                PublicationState.SENT,
+                sent_at=uow.clock(),
+                remote_url=f"https://{row.network.value}.example/p/{row.id[:8]}",
+                remote_ids=[row.id[:8]],
+            )
+            uow.audit.append(
+                "published", actor="anna", subject_type="publication", subject_id=row.id
+            )
+        return [row.id for row in rows]
+
+
+def moderate(store: Store, item_id: str, text: str, *, note: str = "") -> None:
+    """Hide an item and record it as InboxActions.moderate does (reason, note, content)."""
+    from desktop_app.domain.inbox import InboxState, RemoteState
+
+    with store.unit_of_work() as uow:
+        repo = inbox_repository(uow)
+        item = repo.require(item_id)
+        repo.record_moderation(item_id, InboxState.HIDDEN, RemoteState.HIDDEN)
+        uow.audit.append(
+            "hidden",
+            actor="bertil",
+            subject_type="inbox_item",
+            subject_id=item_id,
+            details={
+                "action": "hide",
+                "reason": "sensitive_personal_data",
+                "reason_text": "",
+                "note": note,
+                "on_platform": True,
+                "item": {
+                    "network": item.network.value,
+                    "account_id": item.account_id,
+                    "author_name": item.author_name,
+                    "created_at": item.created_at,
+                    "text": text,
+                    "url": item.url,
+                },
+            },
+        )
+
+
+def reply(store: Store, item_id: str, text: str) -> None:
+    """Record a staff reply as InboxActions.reply does."""
+    from desktop_app.domain.inbox import InboxItem
+
+    with store.unit_of_work() as uow:
+        repo = inbox_repository(uow)
+        item: InboxItem = repo.require(item_id)
+        repo.record_answer(item_id, "cecilia", uow.clock(), "r-1")
+        uow.audit.append(
+            "replied",
+            actor="cecilia",
+            subject_type="inbox_item",
+            subject_id=item_id,
+            details={
+                "reply_text": text,
+                "reply_remote_id": "r-1",
+                "reply_url": "https://example.org/r-1",
+                "item": {
+                    "network": item.network.value,
+                    "account_id": item.account_id,
+                    "author_name": item.author_name,
+                    "created_at": item.created_at,
+                    "text": item.text,
+                    "url": item.url,
+                },
+            },
+        )

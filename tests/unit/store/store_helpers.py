@@ -328,4 +328,5 @@ FILLERS: dict[str, Callable[[Connection], Expected]] = {
     "0003_publications_audit": fill_0003_publications_audit,
     "0004": fill_0004,
     "records_0001": fill_records_0001,
+    "records_0002": fill_records_0001,
 }

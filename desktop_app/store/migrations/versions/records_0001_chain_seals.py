@@ -2,7 +2,8 @@
 
 Events already in the chain were written without a seal; the head's ``legacy_seq`` records how
 far they go, so ``verify`` accepts them unsealed (their digests still chain into the first
-sealed event) and demands a seal on everything after.
+sealed event) and demands a seal on everything after. ``format`` says how an event's digest
+covers its details (1: inline, as before; 2: through their SHA-256, so disposal can redact).
 
 Revision ID: records_0001
 Revises: 0004
@@ -21,6 +22,11 @@ depends_on = None
 
 def upgrade() -> None:
     op.add_column("audit_events", sa.Column("seal", sa.String(100), nullable=True))
+    # Events so far hash their details inline (format 1); new ones through their SHA-256.
+    op.add_column(
+        "audit_events",
+        sa.Column("format", sa.Integer(), nullable=False, server_default="1"),
+    )
     op.add_column("audit_head", sa.Column("seal", sa.String(100), nullable=True))
     op.add_column(
         "audit_head",
@@ -34,4 +40,5 @@ def downgrade() -> None:
         batch.drop_column("legacy_seq")
         batch.drop_column("seal")
     with op.batch_alter_table("audit_events") as batch:
+        batch.drop_column("format")
         batch.drop_column("seal")
