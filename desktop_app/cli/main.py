@@ -24,6 +24,7 @@ COMMAND_MODULES = {
     "history": "desktop_app.cli.history",
     "sync": "desktop_app.cli.sync",
     "inbox": "desktop_app.cli.inbox",
+    "records": "desktop_app.cli.records",
 }
 
 

@@ -202,6 +202,17 @@ LABELS: dict[str, dict[str, str]] = {
         "notice": "Information om moderering (BBS-lagen 3 §)",
         "channel_status": "Status",
         "details": "Detaljer",
+        "received": "Mottaget",
+        "channel_active": "aktiv",
+        "channel_paused": "pausad",
+        "channel_closed": "avslutad",
+        "channel_archived": "borttagen ur Kanal (arkiverad)",
+        "item_new": "ny",
+        "item_read": "läst",
+        "item_answered": "besvarad",
+        "item_done": "klar",
+        "item_hidden": "dold",
+        "item_deleted": "raderad på plattformen",
     },
     "en": {
         "title": "Publication history",
@@ -267,6 +278,17 @@ LABELS: dict[str, dict[str, str]] = {
         "notice": "Moderation notice (BBS law §3)",
         "channel_status": "Status",
         "details": "Details",
+        "received": "Received",
+        "channel_active": "active",
+        "channel_paused": "paused",
+        "channel_closed": "closed",
+        "channel_archived": "removed from Kanal (archived)",
+        "item_new": "new",
+        "item_read": "read",
+        "item_answered": "answered",
+        "item_done": "done",
+        "item_hidden": "hidden",
+        "item_deleted": "deleted on the platform",
     },
 }
 
@@ -289,6 +311,8 @@ class ExportRequest:
     # Disposal lists (engine.records.disposal) and the channel register, as plain records.
     disposals: Sequence[Mapping[str, Any]] = ()
     register: Sequence[Mapping[str, Any]] = ()
+    # Received items (comments, mentions, replies) as plain records: snapshots and packages.
+    items: Sequence[Mapping[str, Any]] = ()
 
 
 def chain_head_line(head: ChainHead | None) -> str:
@@ -401,6 +425,7 @@ def to_json(request: ExportRequest) -> bytes:
         "replies_and_moderation": [audit_record(e) for e in request.inbox_events],
         "disposals": [dict(d) for d in request.disposals],
         "channel_register": [dict(c) for c in request.register],
+        "received_items": [dict(i) for i in request.items],
     }
     return (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
@@ -577,6 +602,11 @@ def to_pdf(request: ExportRequest) -> bytes:
         out.para(labels["none"], 6)
     for post in posts:
         _post_block(out, post, exported_at)
+
+    if request.items:
+        out.heading(labels["received"], new_page=True)
+        for item in request.items:
+            _received_block(out, item)
 
     replies = [e for e in request.inbox_events if e.kind == "replied"]
     moderations = [e for e in request.inbox_events if e.kind in MODERATION_KINDS]
@@ -769,6 +799,19 @@ def _item_line(out: _Writer, item: Mapping[str, Any]) -> str:
     return f"{network} · {who} · {out.time(item.get('created_at'))}"
 
 
+def _received_block(out: _Writer, item: Mapping[str, Any]) -> None:
+    labels = out.labels
+    out.rule()
+    out.pdf.set_font("DejaVu", "B", 9)
+    out.para(f"{_item_line(out, item)} · {item.get('account', '')}", 5)
+    out.pdf.set_font("DejaVu", "", 9)
+    out.para(str(item.get("text", "")), 4.8)
+    state = str(item.get("state", ""))
+    out.row(labels["status"], labels.get(f"item_{state}", state))
+    out.link(labels["link"], str(item.get("url") or ""))
+    out.pdf.ln(1)
+
+
 def _reply_block(out: _Writer, event: AuditEvent) -> None:
     labels = out.labels
     item = event.details.get("item") or {}
@@ -844,8 +887,12 @@ def _register_block(out: _Writer, channel: Mapping[str, Any]) -> None:
     out.row(labels["purpose"], str(channel.get("purpose") or ""))
     out.row(labels["responsible"], str(channel.get("responsible") or ""))
     out.row(labels["start_date"], str(channel.get("start_date") or ""))
-    out.row(labels["channel_status"], str(channel.get("status") or ""))
-    out.row(labels["notice"], str(channel.get("moderation_notice") or ""), 30)
+    status = str(channel.get("status") or "")
+    out.row(labels["channel_status"], labels.get(f"channel_{status}", status))
+    out.pdf.set_font("DejaVu", "B", 9)
+    out.para(labels["notice"])
+    out.pdf.set_font("DejaVu", "", 9)
+    out.para(str(channel.get("moderation_notice") or "–"), 4.8)
     out.pdf.ln(2)
 
 

@@ -191,3 +191,25 @@ def reply(store: Store, item_id: str, text: str) -> None:
                 },
             },
         )
+
+
+XSD_DIR = Path(__file__).resolve().parent.parent / "data" / "xsd"
+
+
+def offline_schema(name: str) -> object:
+    """An lxml XMLSchema from tests/data/xsd, its imports resolved to the local copies only:
+    the XLink schema METS imports from the web is the copy beside it; any other network
+    lookup fails the test."""
+    from lxml import etree
+
+    class LocalOnly(etree.Resolver):
+        def resolve(self, url: str | None, pubid: str | None, context: object) -> object:
+            if url and url.startswith("http") and url.endswith("xlink.xsd"):
+                return self.resolve_filename(str(XSD_DIR / "xlink.xsd"), context)
+            if url and url.startswith(("http:", "https:")):
+                raise AssertionError(f"schema lookup over the network: {url}")
+            return None
+
+    parser = etree.XMLParser(no_network=True)
+    parser.resolvers.add(LocalOnly())
+    return etree.XMLSchema(etree.parse(str(XSD_DIR / name), parser))

@@ -46,7 +46,7 @@ def parse_anchor(value: str) -> Anchor:
         return Anchor(seq, match.group(2).lower())
     path = Path(text).expanduser()
     if path.is_dir():
-        path = path / "metadata" / "chain-head.txt"
+        path = path / "metadata" / "other" / "chain-head.txt"
     try:
         data = path.read_bytes()
     except OSError as error:

@@ -28,6 +28,7 @@ def gather(
     with_audit: bool = True,
     timezone: str = "Europe/Stockholm",
     lang: str | None = None,
+    with_items: bool = False,
     extra_subject_filter: Callable[[list[Publication], list[AuditEvent]], list[AuditEvent]]
     | None = None,
 ) -> ExportRequest:
@@ -69,7 +70,56 @@ def gather(
         inbox_events=inbox_events,
         disposals=disposals,
         register=register_records(uow),
+        items=received_items(uow, filters) if with_items else (),
     )
+
+
+def received_items(uow: UnitOfWork, filters: HistoryFilter) -> list[dict[str, Any]]:
+    """Every item received in the period (by its time on the platform), oldest first."""
+    from sqlalchemy import select
+
+    from desktop_app.store.inbox import InboxItemRow
+    from desktop_app.store.models import AccountRow
+    from desktop_app.store.records_inbox import content_hash
+
+    query = (
+        select(InboxItemRow, AccountRow.handle)
+        .join(AccountRow, AccountRow.id == InboxItemRow.account_id)
+        .order_by(InboxItemRow.created_at, InboxItemRow.seq)
+    )
+    if filters.since is not None:
+        query = query.where(InboxItemRow.created_at >= filters.since)
+    if filters.until is not None:
+        query = query.where(InboxItemRow.created_at < filters.until)
+    if filters.account_id:
+        query = query.where(InboxItemRow.account_id == filters.account_id)
+    records = []
+    for row, handle in uow.session.execute(query):
+        values = {c.key: getattr(row, c.key) for c in InboxItemRow.__table__.columns}
+        records.append(
+            {
+                "id": row.id,
+                "account_id": row.account_id,
+                "account": handle,
+                "network": row.network,
+                "kind": row.kind,
+                "remote_id": row.remote_id,
+                "parent_remote_id": row.parent_remote_id,
+                "root_post_remote_id": row.root_post_remote_id,
+                "author_name": row.author_name,
+                "author_handle": row.author_handle,
+                "text": row.text,
+                "url": row.url,
+                "created_at": _iso(row.created_at),
+                "first_seen_at": _iso(row.first_seen_at),
+                "remote_state": row.remote_state,
+                "state": row.state,
+                "answered_by": row.answered_by,
+                "answered_at": _iso(row.answered_at),
+                "content_sha256": content_hash(values),
+            }
+        )
+    return records
 
 
 def disposal_record(row: Any) -> dict[str, Any]:
