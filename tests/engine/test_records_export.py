@@ -149,3 +149,17 @@ def test_a_failed_export_leaves_no_temporary_file_and_says_what_to_do(
         export(ExportRequest(publications=[]), "csv", output)
     assert "close it" in str(raised.value)
     assert list(tmp_path.glob("*.part")) == []
+
+
+def test_the_records_language_is_a_setting_of_its_own(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _setup(tmp_path)
+    code = main(["--data-dir", str(data_dir(tmp_path)), "records", "settings", "--lang", "en"])
+    assert code == 0
+    capsys.readouterr()
+    english = " ".join(_pdf_text(_export(tmp_path, "pdf")).split())
+    assert "Publication history" in english and "Replies by the authority" in english
+    args = ["--data-dir", str(data_dir(tmp_path)), "records", "settings", "--snapshot-months"]
+    assert main([*args, "-1"]) != 0
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1

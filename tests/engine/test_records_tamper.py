@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,8 @@ from tests.support.records import (
     sql,
     use_file_keyring,
 )
+
+T_LEGACY = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)  # SQLite keeps the UTC wall clock
 
 
 @pytest.fixture(autouse=True)
@@ -244,3 +247,53 @@ def test_a_bad_anchor_is_one_line_on_stderr(
     )
     err = capsys.readouterr().err
     assert code != 0 and len(err.strip().splitlines()) == 1
+
+
+def test_a_chain_from_before_sealing_is_migrated_and_continues_sealed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from desktop_app.domain.audit import digest
+    from desktop_app.engine.records.chain_keys import use_keyring_chain_key
+    from desktop_app.store.migrations.runner import upgrade
+
+    data = data_dir(tmp_path)
+    store = Store(f"sqlite:///{(data / 'kanal.sqlite3').as_posix()}", data)
+    upgrade(store.engine, "0004", is_sqlite=True)
+    previous: AuditEvent | None = None
+    legacy: list[AuditEvent] = []
+    for n in range(3):  # format 1: what Kanal wrote before records_0001
+        event = chain_next(
+            previous,
+            id=f"legacy-{n}",
+            kind="edited",
+            actor="anna",
+            occurred_at=T_LEGACY,
+            subject_type="draft",
+            subject_id="d1",
+            details={"n": n},
+        )
+        event = replace(event, format=1)
+        previous = replace(event, hash=digest(event))
+        legacy.append(previous)
+    store.dispose()
+    sql(
+        tmp_path,
+        *[
+            "INSERT INTO audit_events (id, seq, kind, actor, occurred_at, subject_type, "
+            f"subject_id, details, prev_hash, hash) VALUES ('{e.id}', {e.seq}, 'edited', 'anna', "
+            f"'2026-01-05 10:00:00.000000', 'draft', 'd1', '{json.dumps(dict(e.details))}', "
+            f"'{e.prev_hash}', '{e.hash}')"
+            for e in legacy
+        ],
+        f"INSERT INTO audit_head (id, seq, hash) VALUES (1, 3, '{legacy[-1].hash}')",
+    )
+    store = Store(f"sqlite:///{(data / 'kanal.sqlite3').as_posix()}", data)
+    store.migrate()
+    use_keyring_chain_key(store)
+    with store.unit_of_work() as uow:
+        uow.audit.append("edited", actor="anna", subject_type="draft", subject_id="d1")
+    store.dispose()
+    code, report, _ = _verify(tmp_path, capsys)
+    assert (code, report["intact"], report["sealed"], report["events"]) == (0, True, True, 4)
+    sql(tmp_path, "UPDATE audit_events SET actor = 'mallory' WHERE seq = 1")
+    assert _verify(tmp_path, capsys)[0] == 1
