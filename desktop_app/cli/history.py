@@ -195,7 +195,7 @@ def _verify(args: argparse.Namespace, ctx: CliContext) -> int:
     with ctx.store().unit_of_work(read_only=True) as uow:
         check = verify_trail(uow, anchor)
     report = check.report
-    problems = report.problems
+    problems = check.problems
     payload = {
         "events": report.events,
         "intact": check.intact,

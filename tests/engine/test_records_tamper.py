@@ -297,3 +297,41 @@ def test_a_chain_from_before_sealing_is_migrated_and_continues_sealed(
     assert (code, report["intact"], report["sealed"], report["events"]) == (0, True, True, 4)
     sql(tmp_path, "UPDATE audit_events SET actor = 'mallory' WHERE seq = 1")
     assert _verify(tmp_path, capsys)[0] == 1
+
+
+def test_rewriting_the_whole_chain_as_if_from_before_sealing_is_detected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The attacker's best move without the key: rewrite every event in the old unsealed format
+    and mark them all as pre-seal. The head this desk last saw intact (kept in the keyring)
+    is no longer in the chain."""
+    from desktop_app.domain.audit import digest
+
+    _build(tmp_path)
+    assert _verify(tmp_path, capsys)[0] == 0  # an intact check remembers the head
+    rebuilt: list[AuditEvent] = []
+    previous: AuditEvent | None = None
+    for event in _events(tmp_path):
+        unsealed = replace(
+            event,
+            format=1,
+            seal=None,
+            actor="mallory" if event.seq == 2 else event.actor,
+            prev_hash=previous.hash if previous else event.prev_hash,
+        )
+        previous = replace(unsealed, hash=digest(unsealed))
+        rebuilt.append(previous)
+    last = rebuilt[-1]
+    sql(
+        tmp_path,
+        *[
+            f"UPDATE audit_events SET actor = '{e.actor}', format = 1, seal = NULL, "
+            f"prev_hash = '{e.prev_hash}', hash = '{e.hash}' WHERE seq = {e.seq}"
+            for e in rebuilt
+        ],
+        f"UPDATE audit_head SET seq = {last.seq}, hash = '{last.hash}', seal = NULL, "
+        f"legacy_seq = {last.seq}",
+    )
+    code, report, _ = _verify(tmp_path, capsys)
+    assert code == 1
+    assert "earlier check on this computer" in json.dumps(report, ensure_ascii=False)

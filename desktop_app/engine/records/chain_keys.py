@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 # Where the key lives in the keyring: SecretStore's (account id, name) pair.
 KEYRING_OWNER = "_audit"
 KEYRING_NAME = "chain_key"
+# Per store (by its database address): the newest head a verify found intact. Kept outside the
+# database, so rolling the chain back or rewriting it whole is noticed on this desk.
+WATERMARK_PREFIX = "chain_head_seen/"
 
 
 class KeyringChainKeys:
@@ -44,6 +47,21 @@ class KeyringChainKeys:
                 )
                 self._key = ChainKey(bytes.fromhex(value))
             return self._key
+
+    def remembered_head(self, store_id: str) -> tuple[int, str] | None:
+        """The newest verified head of this store, as kept in the keyring (see ``verify``)."""
+        self.current()
+        assert self._secrets is not None
+        raw = self._secrets.get(KEYRING_OWNER, f"{WATERMARK_PREFIX}{store_id}")
+        if not raw or ":" not in raw:
+            return None
+        seq, _, digest = raw.partition(":")
+        return (int(seq), digest) if seq.isdigit() else None
+
+    def remember_head(self, store_id: str, seq: int, digest: str) -> None:
+        self.current()
+        assert self._secrets is not None
+        self._secrets.set(KEYRING_OWNER, f"{WATERMARK_PREFIX}{store_id}", f"{seq}:{digest}")
 
 
 def use_keyring_chain_key(store: Store, secrets: SecretStore | None = None) -> None:
