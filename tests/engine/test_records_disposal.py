@@ -18,6 +18,7 @@ from tests.support.records import (
     database,
     incoming,
     moderate,
+    publish_post,
     receive,
     sealed_store,
     use_file_keyring,
@@ -124,3 +125,38 @@ def test_bad_rules_and_holds_are_one_line_and_change_nothing(
         err = capsys.readouterr().err
         assert code != 0 and len(err.strip().splitlines()) == 1, args
     assert _cli(tmp_path, capsys, "records", "rules", "list")[1]["rules"] == []
+
+
+def test_holds_on_a_single_item_and_on_a_date_range_block_only_what_they_cover(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from desktop_app.engine.records import disposal
+
+    use_file_keyring(monkeypatch)
+    store = sealed_store(tmp_path)
+    try:
+        account = add_account(store)
+        kept, gone = receive(store, account, [incoming("a", "Behålls"), incoming("b", "Gallras")])
+        [post] = publish_post(store, [account], "Inlägg från förvaltningen")
+        with store.unit_of_work() as uow:
+            for cls in ("received_items", "published_posts"):
+                disposal.add_rule(
+                    uow, record_class=cls, keep_days=1, decision_ref=DECISION, actor="it"
+                )
+            disposal.place_hold(uow, reason="begäran om allmän handling", actor="jurist",
+                                item_id=kept)  # fmt: skip
+            # A range from yesterday on holds today's post (the items are from 2026-11-20).
+            disposal.place_hold(uow, reason="granskning", actor="jurist",
+                                since=datetime.now(UTC) - timedelta(days=1))  # fmt: skip
+        later = datetime.now(UTC) + timedelta(days=30)
+        with store.unit_of_work(read_only=True) as uow:
+            plan = disposal.plan(uow, later)
+        assert {e.record_id for e in plan.entries} == {gone}
+        assert {e.record_id for e in plan.held} == {kept, post}
+        with store.unit_of_work() as uow:
+            done = disposal.dispose(uow, "it", later)
+        assert done.removed == 1 and done.held_back == 2
+    finally:
+        store.dispose()

@@ -178,3 +178,23 @@ def test_the_channel_register_lists_every_account_and_rejects_bad_input(
     assert _cli(tmp_path, capsys, "accounts", "remove", account_id)[0] == 0
     code, listing = _cli(tmp_path, capsys, "records", "register", "list")
     assert listing["channels"][0]["status"] == "archived"
+
+
+def test_bad_periods_and_unwritable_targets_are_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sealed_store(tmp_path).dispose()
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    for args in (
+        ("records", "snapshot", "--from", "2026-06-01", "--to", "2026-01-01",
+         "--output", str(tmp_path / "s.pdf")),
+        ("records", "export", "--format", "eark", "--from", "2026-01-01", "--to", "igår",
+         "--output", str(tmp_path / "p")),
+        ("records", "export", "--format", "eark", "--from", "2026-01-01", "--to", "2026-02-01",
+         "--output", str(blocker / "inside")),
+    ):  # fmt: skip
+        code = main(["--data-dir", str(data_dir(tmp_path)), *args])
+        err = capsys.readouterr().err
+        assert code != 0 and len(err.strip().splitlines()) == 1, (args, err)
+    assert not list(tmp_path.glob("**/.kanal-*.part"))
