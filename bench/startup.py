@@ -42,7 +42,7 @@ def fill_store(data_dir: Path, count: int) -> None:
 
     from desktop_app.config import sqlite_url
     from desktop_app.store.database import Store
-    from desktop_app.store.models import DraftRow
+    from desktop_app.store.drafts import DraftRow
 
     store = Store(sqlite_url(data_dir / "kanal.sqlite3"), data_dir=data_dir)
     store.migrate()

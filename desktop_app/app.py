@@ -21,6 +21,11 @@ def open_store(config: AppConfig) -> Store:
     config.data_dir.mkdir(parents=True, exist_ok=True)
     store = Store(config.database_url, data_dir=config.data_dir)
     store.migrate()
+    if not config.sandbox:
+        # The audit chain is sealed with a key in the OS keyring (practice mode keeps out of it).
+        from desktop_app.engine.records.chain_keys import use_keyring_chain_key
+
+        use_keyring_chain_key(store)
     return store
 
 

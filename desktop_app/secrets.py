@@ -219,6 +219,16 @@ class SecretStore:
                 self._write_index(account_id, [*names, name])
             self._set(account_id, name, value)
 
+    def get_or_create(self, account_id: str, name: str, make: Callable[[], str]) -> str:
+        """The stored secret, or a new one from ``make`` stored first (e.g. the audit chain key)."""
+        with self._lock:
+            value = self.get(account_id, name)
+            if value:
+                return value
+            value = make()
+            self.set(account_id, name, value)
+            return value
+
     def delete(self, account_id: str, name: str) -> None:
         with self._locked():
             self._delete(account_id, name)

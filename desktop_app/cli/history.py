@@ -19,7 +19,10 @@ from desktop_app.cli.context import CliContext, CliError
 from desktop_app.config import DEFAULT_TIMEZONE
 from desktop_app.domain.audit import AuditEvent
 from desktop_app.domain.publications import PublicationState
-from desktop_app.engine.export import FORMATS, ExportRequest, export, publication_record
+from desktop_app.engine.export import FORMATS, audit_csv_path, export, publication_record
+from desktop_app.engine.records.anchors import AnchorError, parse_anchor
+from desktop_app.engine.records.gather import gather
+from desktop_app.engine.records.verify import verify_trail
 from desktop_app.store.publications import HistoryFilter
 
 
@@ -42,10 +45,22 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     exporting.add_argument(
         "--no-audit", action="store_true", help="leave the audit trail out of the export"
     )
+    exporting.add_argument(
+        "--lang",
+        choices=("sv", "en"),
+        default=None,
+        help="records language (default: the records setting, Swedish unless changed)",
+    )
     exporting.add_argument("--json", action="store_true", help="print JSON")
     exporting.set_defaults(func=_export)
 
     verify = commands.add_parser("verify", help="check the audit trail's hash chain")
+    verify.add_argument(
+        "--anchor",
+        metavar="FILE|HASH",
+        help="also check that this exported chain head (an export, a snapshot, SEQ:SHA256) "
+        "is still part of the chain",
+    )
     verify.add_argument("--json", action="store_true", help="print JSON")
     verify.set_defaults(func=_verify)
 
@@ -131,63 +146,80 @@ def _list(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def _export(args: argparse.Namespace, ctx: CliContext) -> int:
     filters = _history_filter(args)
-    events: list[AuditEvent] = []
-    intact: bool | None = None
+    narrowed = bool(filters.account_id or filters.author or filters.search or filters.states)
+
+    def only_exported(publications: list[Any], events: list[AuditEvent]) -> list[AuditEvent]:
+        if not narrowed:
+            return events
+        # Only the events about the exported publications (and their drafts).
+        subjects = {p.id for p in publications} | {p.draft_id for p in publications if p.draft_id}
+        return [e for e in events if e.subject_id in subjects]
+
     with ctx.store().unit_of_work(read_only=True) as uow:
-        publications = uow.publications.history(filters)
-        if not args.no_audit:
-            _count, problems = uow.audit.verify()
-            intact = not problems
-            events = uow.audit.list(since=filters.since, until=filters.until)
-            if filters.account_id or filters.author or filters.search or filters.states:
-                # Only the events about the exported publications (and their drafts).
-                subjects = {p.id for p in publications} | {
-                    p.draft_id for p in publications if p.draft_id
-                }
-                events = [e for e in events if e.subject_id in subjects]
+        request = gather(
+            uow,
+            filters,
+            with_audit=not args.no_audit,
+            timezone=DEFAULT_TIMEZONE,
+            lang=args.lang,
+            extra_subject_filter=only_exported,
+        )
     output = Path(args.output).expanduser()
     try:
-        export(
-            ExportRequest(
-                publications=publications,
-                audit_events=events,
-                chain_intact=intact,
-                since=filters.since,
-                until=filters.until,
-                lang=ctx.config.lang or "sv",
-                timezone=DEFAULT_TIMEZONE,
-            ),
-            args.format,
-            output,
-        )
+        export(request, args.format, output)
     except OSError as error:
         raise CliError(f"could not write {output}: {error.strerror or error}") from None
+    head = request.chain_head
     payload = {
         "output": str(output),
         "format": args.format,
-        "publications": len(publications),
-        "audit_events": len(events),
-        "audit_chain_intact": intact,
+        "publications": len(request.publications),
+        "audit_events": len(request.audit_events),
+        "audit_chain_intact": request.chain_intact,
+        "audit_chain_head": None if head is None else {"seq": head.seq, "hash": head.hash},
+        "language": request.lang,
     }
-    ctx.emit(payload, f"wrote {len(publications)} publications to {output}")
+    if args.format == "csv":
+        payload["audit_output"] = str(audit_csv_path(output))
+    ctx.emit(payload, f"wrote {len(request.publications)} publications to {output}")
     return 0
 
 
 def _verify(args: argparse.Namespace, ctx: CliContext) -> int:
+    anchor = None
+    if args.anchor:
+        try:
+            anchor = parse_anchor(args.anchor)
+        except AnchorError as error:
+            raise CliError(str(error)) from None
     with ctx.store().unit_of_work(read_only=True) as uow:
-        count, problems = uow.audit.verify()
+        check = verify_trail(uow, anchor)
+    report = check.report
+    problems = check.problems
     payload = {
-        "events": count,
-        "intact": not problems,
+        "events": report.events,
+        "intact": check.intact,
+        "sealed": report.sealed,
+        "note": report.note,
+        "head": None if report.head is None else {"seq": report.head.seq, "hash": report.head.hash},
         "problems": [{"seq": p.seq, "problem": p.problem} for p in problems],
+        "anchor": None
+        if anchor is None
+        else {"seq": anchor.seq, "hash": anchor.hash, "problems": check.anchor_problems},
     }
-    if problems:
-        human = "\n".join(f"event {p.seq}: {p.problem}" for p in problems)
-        human = f"the audit trail was tampered with ({len(problems)} problems):\n{human}"
+    lines = [f"event {p.seq}: {p.problem}" for p in problems]
+    lines += [f"anchor: {text}" for text in check.anchor_problems]
+    if not check.intact:
+        human = f"the audit trail was tampered with ({len(lines)} problems):\n" + "\n".join(lines)
     else:
-        human = f"the audit trail is intact ({count} events)"
+        human = f"the audit trail is intact ({report.events} events)"
+        if anchor is not None:
+            human += "; the exported chain head is still part of it"
+    if report.note:
+        human += f"\nnote: {report.note}"
     ctx.emit(payload, human)
-    if problems:
-        sys.stderr.write(f"kanal: the audit trail was tampered with at event {problems[0].seq}\n")
+    if not check.intact:
+        where = f"event {problems[0].seq}" if problems else "the exported chain head"
+        sys.stderr.write(f"kanal: the audit trail was tampered with at {where}\n")
         return 1
     return 0

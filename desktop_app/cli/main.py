@@ -48,6 +48,7 @@ COMMAND_MODULES = {
     "sync": "desktop_app.cli.sync",
     "inbox": "desktop_app.cli.inbox",
     "policy": "desktop_app.cli.policy",
+    "records": "desktop_app.cli.records",
 }
 
 # Commands that only read: they still work when the data folder is read-only (the database is

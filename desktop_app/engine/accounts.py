@@ -375,16 +375,33 @@ class AccountService:
 
     # -- removing ----------------------------------------------------------------------------
 
-    def remove(self, account_id: str) -> Account:
-        """Delete the account and then its secrets; ``SecretsLeftBehind`` if the keyring
-        refused the second step (the account itself is gone)."""
+    def remove(self, account_id: str, *, actor: str | None = None) -> Account:
+        """Archive the account (it leaves every list; its publications, inbox items and audit
+        trail stay, searchable and exportable: records leave only by disposal), record the
+        removal in the audit trail, then delete its secrets; ``SecretsLeftBehind`` if the
+        keyring refused that second step (the account is archived)."""
+        from desktop_app.domain.audit import AuditKind
+        from desktop_app.store.records_accounts import archive_account
+
+        who = actor or _acting_user()
 
         def job(store: Store) -> Account:
             with store.unit_of_work() as uow:
                 found = uow.accounts.get(account_id)
-                if found is None:
+                if found is None or not archive_account(uow, account_id, uow.clock()):
                     raise UnknownAccount(f"no account with id {account_id}")
-                uow.accounts.remove(account_id)
+                uow.audit.append(
+                    AuditKind.ACCOUNT_ARCHIVED,
+                    actor=who,
+                    subject_type="account",
+                    subject_id=account_id,
+                    details={
+                        "network": found.network.value,
+                        "handle": found.handle,
+                        "display_name": found.display_name,
+                        "base_url": found.base_url,
+                    },
+                )
                 return found
 
         account = self.store_access(job)
@@ -393,6 +410,15 @@ class AccountService:
         except Exception as error:
             raise SecretsLeftBehind(account, str(error)) from None
         return account
+
+
+def _acting_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser() or "unknown"
+    except (OSError, KeyError):
+        return "unknown"
 
 
 BROWSER_SIGN_IN = frozenset({Network.X, Network.FACEBOOK, Network.MASTODON})

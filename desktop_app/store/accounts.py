@@ -40,6 +40,8 @@ class AccountRow(Base):
     rate_limited_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     avatar_url: Mapped[str] = mapped_column(String(2000))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Set by `accounts remove`: the account leaves every list, its records stay (records_0002).
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 def _account_from_row(row: AccountRow) -> Account:
@@ -118,9 +120,12 @@ class AccountRepository:
         return None if row is None else _account_from_row(row)
 
     def list(self, network: Network | str | None = None) -> builtins.list[Account]:
-        """All accounts (or one network's), by network then name."""
-        query = select(AccountRow).order_by(
-            AccountRow.network, AccountRow.display_name, AccountRow.id
+        """All accounts (or one network's), by network then name; removed (archived) ones
+        are left out."""
+        query = (
+            select(AccountRow)
+            .where(AccountRow.archived_at.is_(None))
+            .order_by(AccountRow.network, AccountRow.display_name, AccountRow.id)
         )
         if network is not None:
             net = network if isinstance(network, Network) else parse_network(network)

@@ -77,6 +77,7 @@ from desktop_app.domain.personal_data import PersonalDataKind, personal_data_fla
 from desktop_app.domain.search_text import search_document, searchable
 from desktop_app.store.base import Base
 from desktop_app.store.publications import PublicationRow
+from desktop_app.store.records_inbox import record_inbox_page
 from desktop_app.store.sanitize import safe_item_html
 from desktop_app.store.types import UTCDateTime
 
@@ -333,6 +334,8 @@ class InboxRepository:
             self._session.execute(ITEMS.insert(), inserts)
         if advance_cursor:
             self.set_cursor(account_id, cursor, stream)
+        # Each item's content hash (as received, and after a change) into the audit chain.
+        record_inbox_page(self._uow, account_id, new_ids, updated_ids)
         return PageResult(tuple(new_ids), tuple(updated_ids), unchanged)
 
     def _assign_time_keys(self, inserts: list[dict[str, Any]]) -> None:

@@ -127,7 +127,7 @@ def test_history_export_writes_csv_json_and_a_pdf_a(
             ["pdftotext", "-layout", str(out_pdf), "-"], capture_output=True, check=True
         ).stdout.decode("utf-8")
         assert "Publiceringshistorik" in extracted
-        assert "Plattform" in extracted and "Konto" in extracted
+        assert "Skickat till" in extracted and "Status" in extracted
         assert "Länk" in extracted and "Författare" in extracted and "Tid" in extracted
         assert "Julgranständning" in extracted and "Anna Svensson" in extracted
         assert "WordPress" in extracted and "X ·" in extracted

@@ -263,13 +263,76 @@ def _with_check(expected: Expected, check: Callable[[Connection], None]) -> Expe
     )
 
 
+def fill_0004(connection: Connection) -> Expected:
+    """0004's shape: an inbox item plus an unsealed two-event audit chain and its head."""
+    return _fill_chain(
+        connection, head_sql="INSERT INTO audit_head (id, seq, hash) VALUES (1, 2, :hash)"
+    )
+
+
+def fill_records_0001(connection: Connection) -> Expected:
+    """records_0001's shape: the same chain, its head marking the two events as pre-seal."""
+    return _fill_chain(
+        connection,
+        head_sql="INSERT INTO audit_head (id, seq, hash, legacy_seq) VALUES (1, 2, :hash, 2)",
+    )
+
+
+def _fill_chain(connection: Connection, *, head_sql: str) -> Expected:
+    from desktop_app.domain.audit import chain_next
+
+    dialect = connection.dialect.name
+    expected = fill_0003_inbox(connection)
+    previous = None
+    for n in range(2):
+        previous = chain_next(
+            previous,
+            id=f"00000000-0000-0000-0000-00000000000{n}",
+            kind="edited",
+            actor="anna",
+            occurred_at=START,
+            subject_type="draft",
+            subject_id=DRAFT_ID,
+            details={"n": n},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO audit_events (id, seq, kind, actor, occurred_at, subject_type, "
+                "subject_id, details, prev_hash, hash) VALUES (:id, :seq, 'edited', 'anna', :at, "
+                "'draft', :d, :details, :prev, :hash)"
+            ),
+            {
+                "id": previous.id,
+                "seq": previous.seq,
+                "at": _ts(START, dialect),
+                "d": DRAFT_ID,
+                "details": json.dumps({"n": n}),
+                "prev": previous.prev_hash,
+                "hash": previous.hash,
+            },
+        )
+    assert previous is not None
+    connection.execute(text(head_sql), {"hash": previous.hash})
+
+    def chain_survived_as_legacy(connection: Connection) -> None:
+        seq, legacy_seq = connection.execute(text("SELECT seq, legacy_seq FROM audit_head")).one()
+        assert legacy_seq == 2 and seq >= 2  # records_0001 marks the old events as pre-seal
+
+    return _with_check(expected, chain_survived_as_legacy)
+
+
 FILLERS: dict[str, Callable[[Connection], Expected]] = {
     "0001": fill_0001,
     "0002": fill_0002,
     "0003_inbox": fill_0003_inbox,
     "0003_publications_audit": fill_0003_publications_audit,
-    # The merge revision changed no table; its inbox item is what 0005 renumbers by time.
-    "0004": fill_0003_inbox,
-    # 0005 renumbered the inbox; 0006 gives the same item its search column.
-    "0005_inbox_time_order": fill_0003_inbox,
+    "0004": fill_0004,
+    # 0005 renumbered the inbox by time and 0006 added its search column: 0004's shape still
+    # fills them, and its inbox item is what both change.
+    "0005_inbox_time_order": fill_0004,
+    "0006_inbox_search_text": fill_0004,
+    "records_0001": fill_records_0001,
+    "records_0002": fill_records_0001,
+    # records_0003 added tables of its own only.
+    "records_0003": fill_records_0001,
 }
