@@ -305,3 +305,13 @@ def _event_seal_problem(event: AuditEvent, key: ChainKey) -> list[ChainProblem]:
             ChainProblem(event.seq, "its seal does not match: it was rewritten without the key")
         ]
     return []
+
+
+CHAIN_HEAD_MARKER = "kanal-chain-head"
+
+
+def chain_head_text(head: ChainHead | None) -> str:
+    """How exports spell the chain head: one line a person and ``parse_anchor`` both read."""
+    if head is None:
+        return f"{CHAIN_HEAD_MARKER}: 0:{'0' * 64}"
+    return f"{CHAIN_HEAD_MARKER}: {head.seq}:{head.hash}"

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from fpdf import FPDF
 
 from desktop_app import __version__
-from desktop_app.domain.audit import AuditEvent, ChainHead, format_time
+from desktop_app.domain.audit import AuditEvent, ChainHead, chain_head_text, format_time
 from desktop_app.domain.publications import Publication
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
@@ -316,9 +316,7 @@ class ExportRequest:
 
 
 def chain_head_line(head: ChainHead | None) -> str:
-    from desktop_app.engine.records.anchors import anchor_text
-
-    return anchor_text(head)
+    return chain_head_text(head)
 
 
 def export(request: ExportRequest, fmt: str, output: Path) -> Path:
@@ -568,7 +566,18 @@ def to_pdf(request: ExportRequest) -> bytes:
     pdf.alias_nb_pages()
     pdf.add_page()
     out = _Writer(pdf, labels, zone, _font_characters(pdf), lang)
+    posts = group_posts(request.publications)
+    _pdf_cover(out, request, len(posts), exported_at)
+    _pdf_publications(out, posts, exported_at)
+    _pdf_inbox(out, request)
+    _pdf_records(out, request)
+    return bytes(pdf.output())
 
+
+def _pdf_cover(
+    out: _Writer, request: ExportRequest, post_count: int, exported_at: datetime
+) -> None:
+    pdf, labels, zone = out.pdf, out.labels, out.zone
     pdf.set_font("DejaVu", "B", 18)
     out.para(labels["title"], 9)
     pdf.set_font("DejaVu", "", 10)
@@ -579,11 +588,10 @@ def to_pdf(request: ExportRequest) -> bytes:
         start = _local(request.since, zone, "%Y-%m-%d") if request.since else "…"
         end = _local(request.until, zone, "%Y-%m-%d") if request.until else "…"
         period = f"{start} – {end}"
-    posts = group_posts(request.publications)
     facts = [
         (labels["period"], period),
         (labels["exported"], _local(exported_at, zone)),
-        (labels["count"], f"{len(request.publications)} ({len(posts)} {labels['post'].lower()})"),
+        (labels["count"], f"{len(request.publications)} ({post_count} {labels['post'].lower()})"),
     ]
     if request.chain_intact is not None:
         verdict = labels["chain_ok"] if request.chain_intact else labels["chain_broken"]
@@ -596,18 +604,23 @@ def to_pdf(request: ExportRequest) -> bytes:
     pdf.set_text_color(0, 0, 0)
     pdf.ln(4)
 
-    out.heading(labels["publications"])
+
+def _pdf_publications(out: _Writer, posts: Sequence[Any], exported_at: datetime) -> None:
+    out.heading(out.labels["publications"])
     if not posts:
-        pdf.set_font("DejaVu", "", 11)
-        out.para(labels["none"], 6)
+        out.pdf.set_font("DejaVu", "", 11)
+        out.para(out.labels["none"], 6)
     for post in posts:
         _post_block(out, post, exported_at)
 
+
+def _pdf_inbox(out: _Writer, request: ExportRequest) -> None:
+    """What came in, what staff answered and what was moderated, with reasons."""
+    labels = out.labels
     if request.items:
         out.heading(labels["received"], new_page=True)
         for item in request.items:
             _received_block(out, item)
-
     replies = [e for e in request.inbox_events if e.kind == "replied"]
     moderations = [e for e in request.inbox_events if e.kind in MODERATION_KINDS]
     out.heading(labels["replies"], new_page=True)
@@ -621,6 +634,10 @@ def to_pdf(request: ExportRequest) -> bytes:
     for event in moderations:
         _moderation_block(out, event)
 
+
+def _pdf_records(out: _Writer, request: ExportRequest) -> None:
+    """Disposal lists, the channel register and the audit trail itself."""
+    labels = out.labels
     if request.disposals:
         out.heading(labels["disposals"], new_page=True)
         for disposal in request.disposals:
@@ -629,15 +646,13 @@ def to_pdf(request: ExportRequest) -> bytes:
         out.heading(labels["register"], new_page=True)
         for channel in request.register:
             _register_block(out, channel)
-
     if request.audit_events:
         out.heading(labels["audit"], new_page=True)
-        pdf.set_font("DejaVu", "", 9)
+        out.pdf.set_font("DejaVu", "", 9)
         out.para(labels["audit_intro"], 5)
-        pdf.ln(2)
+        out.pdf.ln(2)
         for event in request.audit_events:
             _audit_line(out, event)
-    return bytes(pdf.output())
 
 
 @dataclass(frozen=True)

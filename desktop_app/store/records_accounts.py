@@ -9,8 +9,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-
 from desktop_app.store.accounts import AccountRow
 
 if TYPE_CHECKING:
@@ -31,7 +29,3 @@ def archived_at(uow: UnitOfWork, account_id: str) -> datetime | None:
     row = uow.session.get(AccountRow, account_id)
     return None if row is None else row.archived_at
 
-
-def archived_account_ids(uow: UnitOfWork) -> list[str]:
-    query = select(AccountRow.id).where(AccountRow.archived_at.is_not(None))
-    return [str(value) for value in uow.session.scalars(query)]

@@ -16,9 +16,9 @@ from alembic.runtime.migration import MigrationContext
 
 from desktop_app.domain.drafts import DraftState
 from desktop_app.domain.networks import Network
+from desktop_app.store.base import complete_metadata
 from desktop_app.store.database import Store
 from desktop_app.store.migrations.runner import include_name_for, script_directory, upgrade
-from desktop_app.store.base import complete_metadata
 from tests.support.postgres import fresh_schema
 from tests.support.store import FILLERS, FakeClock, add_account, write_png
 

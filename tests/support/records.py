@@ -203,7 +203,7 @@ def offline_schema(name: str) -> object:
     from lxml import etree
 
     class LocalOnly(etree.Resolver):
-        def resolve(self, url: str | None, pubid: str | None, context: object) -> object:
+        def resolve(self, url: str | None, _pubid: str | None, context: object) -> object:
             if url and url.startswith("http") and url.endswith("xlink.xsd"):
                 return self.resolve_filename(str(XSD_DIR / "xlink.xsd"), context)
             if url and url.startswith(("http:", "https:")):

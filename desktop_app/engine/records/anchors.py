@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop_app.domain.audit import ChainHead
+from desktop_app.domain.audit import CHAIN_HEAD_MARKER as MARKER
+from desktop_app.domain.audit import ChainHead, chain_head_text
 
-MARKER = "kanal-chain-head"
 _PATTERN = re.compile(rb"kanal-chain-head[\"']?\s*[:=]\s*[\"']?(\d+):([0-9a-fA-F]{64})")
 _HASH = re.compile(r"^(?:(\d+):)?([0-9a-fA-F]{64})$")
 
@@ -31,10 +31,8 @@ class AnchorError(ValueError):
 
 
 def anchor_text(head: ChainHead | None) -> str:
-    """How exports spell the head: one line a person and ``parse_anchor`` both read."""
-    if head is None:
-        return f"{MARKER}: 0:{'0' * 64}"
-    return f"{MARKER}: {head.seq}:{head.hash}"
+    """How exports spell the head (domain/audit.py); kept here beside ``parse_anchor``."""
+    return chain_head_text(head)
 
 
 def parse_anchor(value: str) -> Anchor:

@@ -78,8 +78,8 @@ def received_items(uow: UnitOfWork, filters: HistoryFilter) -> list[dict[str, An
     """Every item received in the period (by its time on the platform), oldest first."""
     from sqlalchemy import select
 
-    from desktop_app.store.inbox import InboxItemRow
     from desktop_app.store.accounts import AccountRow
+    from desktop_app.store.inbox import InboxItemRow
     from desktop_app.store.records_inbox import content_hash
 
     query = (
