@@ -25,6 +25,9 @@ _.writable  # io.TextIOBase protocol (cli/output.py wraps stdout)
 _.handleError  # logging.Handler hook (logsetup.py)
 _.updated_by  # who changed a register row or rule: a column kept for the record
 _.released_by  # who released a legal hold: a column kept for the record
+_.content_sha256  # disposal list entries and results are written out with dataclasses.asdict
+_.redacted_events
+_.legacy_events_kept
 _.granted_scopes  # AccountHealth field, written out by to_json (dataclasses.asdict)
 _.file_path  # keyrings.alt's file keyring reads it (tests point it at a temporary file)
 _._content  # requests.Response's body, set by tests that build an answer by hand
