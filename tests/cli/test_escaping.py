@@ -11,7 +11,6 @@ from desktop_app.config import resolve_config
 from desktop_app.domain.inbox import InboxKind, IncomingItem
 from desktop_app.domain.networks import Network
 from desktop_app.store.database import Store
-from desktop_app.store.inbox import inbox_repository
 from tests.support.cli import kanal
 from tests.unit.store.store_helpers import add_account
 
@@ -73,7 +72,7 @@ def test_inbox_list_escapes_a_citizens_name_and_text(tmp_path: Path) -> None:
             url="https://mastodon.example/@troll/1",
         )
         with store.unit_of_work() as uow:
-            inbox_repository(uow).store_page(account.id, Network.MASTODON, [item], cursor=None)
+            uow.inbox.store_page(account.id, Network.MASTODON, [item], cursor=None)
     finally:
         store.dispose()
     human = kanal("inbox", "list", data_dir=data_dir)

@@ -10,7 +10,6 @@ import pytest
 
 from desktop_app.cli.main import main
 from desktop_app.domain.inbox import InboxState, RemoteState
-from desktop_app.store.inbox import inbox_repository
 from tests.support.records import (
     add_account,
     data_dir,
@@ -46,7 +45,7 @@ def test_remove_archives_the_account_and_keeps_every_record(
         )
         receive(store, account, [incoming("c3", "", RemoteState.DELETED)])
         with store.unit_of_work() as uow:  # hidden by a moderator, as InboxActions does it
-            inbox_repository(uow).record_moderation(hidden, InboxState.HIDDEN, RemoteState.HIDDEN)
+            uow.inbox.record_moderation(hidden, InboxState.HIDDEN, RemoteState.HIDDEN)
             uow.audit.append(
                 "hidden",
                 actor="anna",

@@ -12,7 +12,6 @@ from desktop_app.domain.inbox import InboxKind, IncomingItem, RemoteState
 from desktop_app.domain.networks import Network
 from desktop_app.engine.records.chain_keys import use_keyring_chain_key
 from desktop_app.store.database import Store
-from desktop_app.store.inbox import inbox_repository
 
 # A file keyring under the test's own XDG_DATA_HOME: the CLI (a new process state each call)
 # and the test's own store read the same chain key, as the app and the CLI do on a desk.
@@ -72,7 +71,7 @@ def incoming(remote_id: str, text: str, state: RemoteState = RemoteState.VISIBLE
 
 def receive(store: Store, account: Account, items: list[IncomingItem]) -> list[str]:
     with store.unit_of_work() as uow:
-        result = inbox_repository(uow).store_page(
+        result = uow.inbox.store_page(
             account.id, account.network, items, cursor=None, advance_cursor=False
         )
     return list(result.new_ids) + list(result.updated_ids)
@@ -138,7 +137,7 @@ def moderate(store: Store, item_id: str, text: str, *, note: str = "") -> None:
     from desktop_app.domain.inbox import InboxState, RemoteState
 
     with store.unit_of_work() as uow:
-        repo = inbox_repository(uow)
+        repo = uow.inbox
         item = repo.require(item_id)
         repo.record_moderation(item_id, InboxState.HIDDEN, RemoteState.HIDDEN)
         uow.audit.append(
@@ -169,7 +168,7 @@ def reply(store: Store, item_id: str, text: str) -> None:
     from desktop_app.domain.inbox import InboxItem
 
     with store.unit_of_work() as uow:
-        repo = inbox_repository(uow)
+        repo = uow.inbox
         item: InboxItem = repo.require(item_id)
         repo.record_answer(item_id, "cecilia", uow.clock(), "r-1")
         uow.audit.append(
