@@ -42,7 +42,11 @@ PLATFORM = "Mastodon"
 PAGE_SIZE = 40
 SCHEDULED_PREFIX = "scheduled:"
 SCOPES = ("read", "write")
+# Processing is polled with growing pauses, bounded both in polls and in (real) seconds.
+_MEDIA_POLLS = 12
 _MEDIA_WAIT_SECONDS = 60.0
+_MEDIA_FIRST_PAUSE_S = 0.25
+_MEDIA_MAX_PAUSE_S = 5.0
 
 
 def mastodon_error(response: requests.Response, *, replay_safe: bool) -> NetworkError:
@@ -164,16 +168,24 @@ class MastodonConnector:
                     files={"file": (media.path.name, handle, media.mime_type)},
                 )
             media_id = str(body.get("id"))
-            deadline = time.monotonic() + _MEDIA_WAIT_SECONDS
-            while not body.get("url"):  # 202: still processing
-                if time.monotonic() > deadline:
-                    raise TemporaryFailure("Mastodon is still processing the image")
-                self._sleep(1.0)
-                body, response = self._call("GET", f"api/v1/media/{media_id}", ok=(200, 206))
-                if response.status_code == 206:
-                    body = {}
+            if not body.get("url"):  # 202: the instance is still processing the file
+                self._await_processing(media_id)
             ids.append(media_id)
         return ids
+
+    def _await_processing(self, media_id: str) -> None:
+        """Poll GET /api/v1/media/:id (206 while processing) until it has a URL, bounded."""
+        pause = _MEDIA_FIRST_PAUSE_S
+        deadline = time.monotonic() + _MEDIA_WAIT_SECONDS
+        for _ in range(_MEDIA_POLLS):
+            self._sleep(pause)
+            body, response = self._call("GET", f"api/v1/media/{media_id}", ok=(200, 206))
+            if response.status_code == 200 and isinstance(body, dict) and body.get("url"):
+                return
+            if time.monotonic() > deadline:
+                break
+            pause = min(_MEDIA_MAX_PAUSE_S, pause * 2)
+        raise TemporaryFailure("Mastodon is still processing the image; try again in a minute")
 
     @staticmethod
     def _status_text(post: PostRequest) -> str:

@@ -242,3 +242,52 @@ def test_sign_in_denied(sandbox: SandboxServer) -> None:
             open_browser=ConsentBrowser("deny"),
             timeout=20,
         ).run()
+
+
+def test_publish_waits_for_media_processing_with_bounded_polls(
+    sandbox: SandboxServer,
+    secret_store: SecretStore,
+    http_factory: Callable[[], HttpClient],
+    image_file: Path,
+) -> None:
+    pauses: list[float] = []
+    connector = connect(sandbox, secret_store, http_factory)
+    connector._sleep = pauses.append  # no real waiting; the emulator counts polls
+    post = PostRequest(
+        text=unique(),
+        idempotency_key=str(uuid4()),
+        media=(MediaUpload(image_file, "image/png", "Plogbil"),),
+    )
+    published = connector.publish(post)
+    connector.close()
+    assert len(pauses) == 3  # 206, 206, 200
+    assert pauses == sorted(pauses)  # growing pauses
+    state = sandbox.state()["platforms"]["mastodon"]
+    status = next(s for s in state["statuses"] if s["id"] == published.remote_id)
+    assert len(status["media_ids"]) == 1
+
+
+def test_media_that_never_finishes_processing_is_a_temporary_failure(
+    sandbox: SandboxServer,
+    secret_store: SecretStore,
+    http_factory: Callable[[], HttpClient],
+    image_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from desktop_app.sandbox.platforms import mastodon as emulated
+
+    monkeypatch.setattr(emulated, "PROCESSING_POLLS", 10_000)
+    pauses: list[float] = []
+    connector = connect(sandbox, secret_store, http_factory)
+    connector._sleep = pauses.append
+    post = PostRequest(
+        text=unique(),
+        idempotency_key=str(uuid4()),
+        media=(MediaUpload(image_file, "image/png", "Plogbil"),),
+    )
+    with pytest.raises(TemporaryFailure, match="processing"):
+        connector.publish(post)
+    connector.close()
+    assert 1 < len(pauses) <= 12
+    statuses = sandbox.state()["platforms"]["mastodon"]["statuses"]
+    assert not any(s["text"].startswith(post.text) for s in statuses)

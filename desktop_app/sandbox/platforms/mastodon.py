@@ -41,6 +41,12 @@ VAPID_KEY = (
     "BCk-QqERU0q-CfYZjcuB6lnyyOYfJ2AifKqfeGIm7Z-HiTU5T9eTG5GxVA0_OH5mMlI4UkkDTpaZwozy0TzdZ2M="
 )
 IDEMPOTENCY_S = 3600
+# Uploads are processed in the background, as Mastodon does for anything it cannot finish at
+# once: POST /api/v2/media answers 202 with ``url: null`` and GET /api/v1/media/:id answers 206
+# until the file is ready, after this many polls or this much simulated time, whichever first.
+PROCESSING_POLLS = 2
+PROCESSING_S = 30.0
+NOT_PROCESSED = "Cannot attach files that have not finished processing. Try again in a moment!"
 
 
 def _count(text: str) -> int:
@@ -200,11 +206,22 @@ class Mastodon(Platform):
             }
         return view
 
+    def _media_ready(self, item: dict[str, Any]) -> bool:
+        return bool(
+            item.get("polls", PROCESSING_POLLS) >= PROCESSING_POLLS
+            or self.clock.now() >= item.get("uploaded", 0.0) + PROCESSING_S
+        )
+
     def _media_view(self, item: dict[str, Any]) -> dict[str, Any]:
+        ready = self._media_ready(item)
         return {
             "id": item["id"],
             "type": "image",
-            "url": f"{self.base_url}/system/media_attachments/{item['id']}/original.png",
+            "url": (
+                f"{self.base_url}/system/media_attachments/{item['id']}/original.png"
+                if ready
+                else None
+            ),
             "preview_url": f"{self.base_url}/system/media_attachments/{item['id']}/small.png",
             "remote_url": None,
             "preview_remote_url": None,
@@ -550,6 +567,9 @@ class Mastodon(Platform):
                     item["description"] = req.param("description")
                 return json_response(200, self._media_view(item))
             if method == "GET":
+                if not self._media_ready(item):
+                    item["polls"] = item.get("polls", 0) + 1
+                    return json_response(206, self._media_view(item))
                 return json_response(200, self._media_view(item))
         if path == "/api/v1/reports" and method == "POST":
             return json_response(
@@ -816,6 +836,8 @@ class Mastodon(Platform):
             item = self.media.get(media_id)
             if item is None or item["owner"] != me:
                 return self._error(422, "Validation failed: Media attachments are invalid")
+            if not self._media_ready(item):
+                return self._error(422, NOT_PROCESSED)
         reply_to = params.get("in_reply_to_id")
         if reply_to and str(reply_to) not in self.statuses:
             return self._error(404, "Record not found")
@@ -974,10 +996,12 @@ class Mastodon(Platform):
             "height": info[2],
             "description": req.param("description"),
             "size": len(files[0].data),
+            "polls": 0,
+            "uploaded": self.clock.now(),
         }
         while len(self.media) > 500:
             self.media.popitem(last=False)
-        return json_response(200, self._media_view(self.media[media_id]))
+        return json_response(202, self._media_view(self.media[media_id]))
 
     # --- control surface -----------------------------------------------------------------------
 
@@ -1053,7 +1077,12 @@ class Mastodon(Platform):
             ],
             "notifications": len(self.notifications),
             "media": [
-                {"id": m["id"], "description": m["description"], "size": m["size"]}
+                {
+                    "id": m["id"],
+                    "description": m["description"],
+                    "size": m["size"],
+                    "processing": not self._media_ready(m),
+                }
                 for m in self.media.values()
             ],
         }
