@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import logging
 import re
 import threading
 from datetime import UTC, datetime, timedelta
@@ -32,6 +33,8 @@ from desktop_app.networks.base import (
 from desktop_app.networks.common import decode_cursor, encode_cursor, obj, parse_time, require_time
 from desktop_app.networks.http import HttpClient, decode_json, status_error
 from desktop_app.secrets import AccountSecrets
+
+log = logging.getLogger(__name__)
 
 PLATFORM = "Bluesky"
 POST_COLLECTION = "app.bsky.feed.post"
@@ -111,6 +114,7 @@ class BlueskyConnector:
         http.add_secret(self._refresh)
         self._did = secrets.get("did")
         self._handle: str | None = None
+        self._horizon: datetime | None = None
 
     # -- session --------------------------------------------------------------------------------
 
@@ -400,26 +404,34 @@ class BlueskyConnector:
             return self._thread_page(state, watched)
         seen = parse_time(state.get("seen"))
         top = parse_time(state.get("top"))
+        horizon = parse_time(state.get("horizon"))
+        if seen is None and horizon is None:  # the first sync walks back to the horizon
+            horizon = self._horizon or datetime.now(UTC) - timedelta(days=WATCHED_DAYS)
         params: dict[str, Any] = {"limit": PAGE_SIZE}
         if state.get("page"):
             params["cursor"] = state["page"]
         body = self._call("GET", "app.bsky.notification.listNotifications", params=params)
         notes = [n for n in body.get("notifications", []) if isinstance(n, dict)]
-        reached_seen = seen is None and not state.get("page")  # first sync: one page only
+        reached_seen = False
         items: list[RemoteItem] = []
         for note in notes:
             indexed = require_time(note.get("indexedAt"))
-            if seen is not None and indexed <= seen:
+            if (seen is not None and indexed <= seen) or (
+                horizon is not None and indexed < horizon
+            ):
                 reached_seen = True
                 continue
             top = indexed if top is None or indexed > top else top
-            if note.get("reason") in ("mention", "reply", "quote"):
-                items.append(self._item(note))
+            item = self._safe_item(note)
+            if item is not None:
+                items.append(item)
             if note.get("reason") == "mention" and note.get("uri"):
                 watched.setdefault(str(note["uri"]), [indexed.isoformat(), _NOTHING_SEEN])
         watched = _recent_threads(watched)
         next_page = body.get("cursor")
-        has_more = bool(notes) and bool(next_page) and not reached_seen
+        # The end is a missing cursor, not a short page: the AppView drops notifications it
+        # cannot show (deleted, blocked) after choosing a page, so pages may come back short.
+        has_more = bool(next_page) and not reached_seen and next_page != state.get("page")
         if has_more:
             new_state: dict[str, Any] = {
                 "seen": seen.isoformat() if seen else None,
@@ -427,6 +439,8 @@ class BlueskyConnector:
                 "page": next_page,
                 "watch": watched,
             }
+            if horizon is not None:
+                new_state["horizon"] = horizon.isoformat()
         else:
             # With nothing seen yet, later syncs still read everything that arrives from now on.
             newest = top or seen or datetime(1970, 1, 1, tzinfo=UTC)
@@ -435,6 +449,20 @@ class BlueskyConnector:
                 new_state["threads"] = list(watched)
                 has_more = True
         return InboxPage(tuple(items), encode_cursor(new_state), has_more)
+
+    def _safe_item(self, note: dict[str, Any]) -> RemoteItem | None:
+        """A mention, reply or quote as an item; a malformed one is logged and skipped."""
+        if note.get("reason") not in ("mention", "reply", "quote"):
+            return None
+        try:
+            return self._item(note)
+        except (KeyError, TypeError, ValueError):
+            log.warning("skipped a malformed Bluesky notification %s", note.get("uri"))
+            return None
+
+    def set_horizon(self, since: datetime) -> None:
+        """How far back the first sync reads (see networks.common.WalksBack)."""
+        self._horizon = since
 
     def _thread_page(self, state: dict[str, Any], watched: dict[str, list[str]]) -> InboxPage:
         """Replies by others under one watched mention, newer than the newest seen there."""

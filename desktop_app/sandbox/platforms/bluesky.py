@@ -717,12 +717,12 @@ class Bluesky(Platform):
             return self._error(400, "InvalidRequest", "limit must be between 1 and 100")
         limit = int(limit_text)
         reasons = req.args("reasons")
+        # As the AppView does, a page is chosen first and what cannot be shown (a deleted
+        # record) is dropped from it afterwards: pages may come back short with a cursor.
         items = [
             (key, n)
             for key, n in self.notifications.items()
-            if n["to"] == did
-            and n["uri"] in self.records
-            and (not reasons or n["reason"] in reasons)
+            if n["to"] == did and (not reasons or n["reason"] in reasons)
         ]
         items.sort(key=lambda kv: (kv[1]["indexed"], kv[0]), reverse=True)
         cursor = req.arg("cursor")
@@ -738,7 +738,9 @@ class Bluesky(Platform):
         seen = self._seen_at.get(did, 0.0)
         notifications = []
         for _key, n in chosen:
-            entry = self.records[n["uri"]]
+            entry = self.records.get(n["uri"])
+            if entry is None:
+                continue
             item = {
                 "uri": n["uri"],
                 "cid": entry["cid"],
