@@ -128,7 +128,7 @@ def _hard_cases(rng: random.Random, name: str) -> list[str]:
     ]
 
 
-MAX_CATCH_UP = 1000
+MAX_CATCH_UP = 20_000  # several times what every platform keeps (PUBLIC_ITEMS_PER_ACCOUNT)
 
 
 class PublicSimulator:

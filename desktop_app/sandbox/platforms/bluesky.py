@@ -32,13 +32,22 @@ from desktop_app.sandbox.core import (
     parse_iso,
 )
 from desktop_app.sandbox.platforms.base import Platform, StageError, last_or_none
+from desktop_app.sandbox.platforms.bluesky_web import web_page
 
 ACCESS_S = 7200
 REFRESH_S = 90 * 86400
 RATE_LIMIT = 3000
 RATE_WINDOW = 300.0
 TID_CHARS = "234567abcdefghijklmnopqrstuvwxyz"
-MAX_BLOB = 1_000_000
+# app.bsky.embed.images#image maxSize ("May be up to 2 MB, formerly limited to 1 MB") and
+# app.bsky.embed.external#external thumb maxSize.
+MAX_BLOB = 2_000_000
+MAX_THUMB = 1_000_000
+# The second PDS host, ``{base}/bluesky/pds2``: accounts there sign in at the entryway (as on
+# bsky.social) but their repository lives only on their own PDS, which the didDoc names.
+OWN_PDS = "pds2"
+OWN_PDS_HANDLE = "bibliotek.sandviken.example"
+_LANGUAGE = re.compile(r"^(?:[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{1,8})*|i-[a-z]+)$")
 POST = "app.bsky.feed.post"
 
 
@@ -75,7 +84,7 @@ class Bluesky(Platform):
     # --- identities and tokens -----------------------------------------------------------------
 
     def _account(
-        self, handle: str, display_name: str, password: str | None = None
+        self, handle: str, display_name: str, password: str | None = None, pds: str = ""
     ) -> dict[str, Any]:
         if handle in self.by_handle:
             return self.accounts[self.by_handle[handle]]
@@ -86,6 +95,7 @@ class Bluesky(Platform):
             "display_name": display_name,
             "password": password,
             "email": f"{handle.split('.')[0]}@sandviken.example",
+            "pds": pds,  # "": the entryway hosts the repository; else the host's name
         }
         self.accounts[did] = account
         self.by_handle[handle] = did
@@ -136,10 +146,42 @@ class Bluesky(Platform):
             "refreshJwt": refresh,
             "handle": account["handle"],
             "did": account["did"],
+            "didDoc": self._did_doc(account),
             "email": account["email"],
             "emailConfirmed": True,
             "emailAuthFactor": False,
             "active": True,
+        }
+
+    def _pds_url(self, account: dict[str, Any]) -> str:
+        return f"{self.base_url}/{account['pds']}" if account.get("pds") else self.base_url
+
+    def _did_doc(self, account: dict[str, Any]) -> dict[str, Any]:
+        """The account's DID document as a PDS returns it with a session."""
+        did = account["did"]
+        return {
+            "@context": [
+                "https://www.w3.org/ns/did/v1",
+                "https://w3id.org/security/multikey/v1",
+                "https://w3id.org/security/suites/secp256k1-2019/v1",
+            ],
+            "id": did,
+            "alsoKnownAs": [f"at://{account['handle']}"],
+            "verificationMethod": [
+                {
+                    "id": f"{did}#atproto",
+                    "type": "Multikey",
+                    "controller": did,
+                    "publicKeyMultibase": "zQ3sh" + b32(did.encode())[:44],
+                }
+            ],
+            "service": [
+                {
+                    "id": "#atproto_pds",
+                    "type": "AtprotoPersonalDataServer",
+                    "serviceEndpoint": self._pds_url(account),
+                }
+            ],
         }
 
     def _tid(self) -> str:
@@ -158,6 +200,8 @@ class Bluesky(Platform):
         password = "-".join(self.demo_secret("", 4).lower() for _ in range(4))
         account = self._account("sandviken.bsky.social", "Sandvikens kommun", password)
         self.account_did = account["did"]
+        own_password = "-".join(self.demo_secret("pds2", 4).lower() for _ in range(4))
+        self._account(OWN_PDS_HANDLE, "Sandvikens bibliotek", own_password, pds=OWN_PDS)
         start = self.clock.now() - 86400
         for index, text in enumerate(
             (
@@ -189,6 +233,13 @@ class Bluesky(Platform):
         info = super().platform_info()
         info["did"] = self.account_did
         info["service"] = self.base_url
+        own = self.accounts.get(self.by_handle.get(OWN_PDS_HANDLE, ""))
+        if own is not None:
+            info["own_pds"] = {
+                "url": self._pds_url(own),
+                "did": own["did"],
+                "credentials": {"identifier": own["handle"], "app_password": own["password"]},
+            }
         return info
 
     # --- repo ----------------------------------------------------------------------------------
@@ -344,25 +395,16 @@ class Bluesky(Platform):
                     feature.get("tag"), str
                 ):
                     return f"{where}/features must have a tag"
+        problem = self._validate_langs(record.get("langs"))
+        if problem:
+            return problem
         embed = record.get("embed")
         if isinstance(embed, dict) and embed.get("$type") == "app.bsky.embed.images":
-            images = embed.get("images")
-            if not isinstance(images, list) or not 1 <= len(images) <= 4:
-                return "Record/embed/images must have 1-4 items"
-            for index, image in enumerate(images):
-                if not isinstance(image, dict) or not isinstance(image.get("alt"), str):
-                    return f'Record/embed/images/{index} must have the property "alt"'
-                blob = image.get("image") or {}
-                link = (blob.get("ref") or {}).get("$link") if isinstance(blob, dict) else None
-                stored = self.blobs.get(str(link))
-                if stored is None or stored["owner"] != did:
-                    return f"Could not find blob: {link}"
-                if stored["size"] > MAX_BLOB:
-                    return (
-                        f"Record/embed/images/{index}/image file too large ({MAX_BLOB} bytes max)"
-                    )
-                if not stored["mimeType"].startswith("image/"):
-                    return f"Record/embed/images/{index}/image has the wrong mime type"
+            problem = self._validate_images(embed, did)
+        elif isinstance(embed, dict) and embed.get("$type") == "app.bsky.embed.external":
+            problem = self._validate_external(embed, did)
+        if problem:
+            return problem
         reply = record.get("reply")
         if reply is not None:
             for key in ("root", "parent"):
@@ -373,6 +415,68 @@ class Bluesky(Platform):
                     or not isinstance(ref.get("cid"), str)
                 ):
                     return f'Record/reply must have the property "{key}"'
+        return None
+
+    @staticmethod
+    def _validate_langs(langs: object) -> str | None:
+        if langs is None:
+            return None
+        if not isinstance(langs, list) or len(langs) > 3:
+            return "Record/langs must be an array of at most 3 items"
+        for index, tag in enumerate(langs):
+            if not isinstance(tag, str) or not _LANGUAGE.match(tag):
+                return f"Record/langs/{index} must be a well-formed BCP 47 language tag"
+        return None
+
+    def _blob_problem(self, blob: object, did: str, where: str, limit: int) -> str | None:
+        link = None
+        if isinstance(blob, dict) and isinstance(blob.get("ref"), dict):
+            link = blob["ref"].get("$link")
+        stored = self.blobs.get(str(link))
+        if stored is None or stored["owner"] != did:
+            return f"Could not find blob: {link}"
+        if stored["size"] > limit:
+            return f"{where} file too large ({limit} bytes max)"
+        if not stored["mimeType"].startswith("image/"):
+            return f"{where} has the wrong mime type"
+        return None
+
+    def _validate_images(self, embed: dict[str, Any], did: str) -> str | None:
+        images = embed.get("images")
+        if not isinstance(images, list) or not 1 <= len(images) <= 4:
+            return "Record/embed/images must have 1-4 items"
+        for index, image in enumerate(images):
+            where = f"Record/embed/images/{index}"
+            if not isinstance(image, dict) or not isinstance(image.get("alt"), str):
+                return f'{where} must have the property "alt"'
+            problem = self._blob_problem(image.get("image"), did, f"{where}/image", MAX_BLOB)
+            if problem:
+                return problem
+            ratio = image.get("aspectRatio")
+            if ratio is not None and not (
+                isinstance(ratio, dict)
+                and all(
+                    isinstance(ratio.get(k), int) and not isinstance(ratio.get(k), bool)
+                    for k in ("width", "height")
+                )
+                and ratio["width"] >= 1
+                and ratio["height"] >= 1
+            ):
+                return f"{where}/aspectRatio must have integer width and height of at least 1"
+        return None
+
+    def _validate_external(self, embed: dict[str, Any], did: str) -> str | None:
+        external = embed.get("external")
+        if not isinstance(external, dict):
+            return 'Record/embed must have the property "external"'
+        for key in ("uri", "title", "description"):
+            if not isinstance(external.get(key), str):
+                return f'Record/embed/external must have the property "{key}"'
+        if not re.match(r"^[a-z][a-z0-9+.-]*:\S+$", external["uri"]):
+            return "Record/embed/external/uri must be a valid uri"
+        if "thumb" in external:
+            where = "Record/embed/external/thumb"
+            return self._blob_problem(external["thumb"], did, where, MAX_THUMB)
         return None
 
     # --- errors --------------------------------------------------------------------------------
@@ -421,11 +525,16 @@ class Bluesky(Platform):
     # --- routing -------------------------------------------------------------------------------
 
     def handle(self, req: Request) -> Response:
-        if not req.path.startswith("/xrpc/"):
-            if req.path.startswith("/img/"):
+        path, host = req.path, ""
+        if path.startswith(f"/{OWN_PDS}/"):
+            path, host = path[len(OWN_PDS) + 1 :], OWN_PDS
+        if not path.startswith("/xrpc/"):
+            if path.startswith("/img/"):
                 return Response(200, b"", [("Content-Type", "image/jpeg")])
+            if path.startswith("/web/") and not host:
+                return web_page(path[len("/web/") :], f"{self.base_url}/web/")
             return self._error(404, "NotFound", "Not Found")
-        nsid = req.path[len("/xrpc/") :].rstrip("/")
+        nsid = path[len("/xrpc/") :].rstrip("/")
         limit, remaining, reset = self.ctx.rates.hit(
             ("bsky", req.bearer() or "anon"), RATE_LIMIT, RATE_WINDOW
         )
@@ -434,7 +543,7 @@ class Bluesky(Platform):
             return json_response(
                 429, {"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"}, headers
             )
-        response = self._xrpc(req, nsid)
+        response = self._xrpc(req, nsid, host)
         response.headers.extend(headers)
         return response
 
@@ -463,7 +572,7 @@ class Bluesky(Platform):
             return self._error(400, "InvalidToken", "Token could not be verified")
         return did
 
-    def _xrpc(self, req: Request, nsid: str) -> Response:
+    def _xrpc(self, req: Request, nsid: str, host: str = "") -> Response:
         procedures = {
             "com.atproto.server.createSession",
             "com.atproto.server.refreshSession",
@@ -496,7 +605,7 @@ class Bluesky(Platform):
                 f"{'POST' if nsid in procedures else 'GET'}",
             )
         if nsid == "com.atproto.server.createSession":
-            return self._create_session(req)
+            return self._create_session(req, host)
         if nsid == "com.atproto.server.refreshSession":
             return self._refresh_session(req)
         if nsid == "com.atproto.identity.resolveHandle":
@@ -508,13 +617,21 @@ class Bluesky(Platform):
         if isinstance(auth, Response):
             return auth
         did = auth
+        account = self.accounts[did]
+        if nsid != "com.atproto.server.getSession" and account.get("pds", "") != host:
+            # The repository lives on another PDS: only that host can read or write it.
+            return self._error(
+                400,
+                "InvalidRequest",
+                f"Could not find repo: {did} is hosted at {self._pds_url(account)}",
+            )
         handler = getattr(self, "_" + nsid.rsplit(".", 1)[-1])
         result: Response = handler(req, did)
         return result
 
     # --- server --------------------------------------------------------------------------------
 
-    def _create_session(self, req: Request) -> Response:
+    def _create_session(self, req: Request, host: str = "") -> Response:
         body = self._body(req)
         if isinstance(body, Response):
             return body
@@ -532,6 +649,8 @@ class Bluesky(Platform):
             or not hmac.compare_digest(account["password"], password)
         ):
             return self._error(401, "AuthenticationRequired", "Invalid identifier or password")
+        if host and account.get("pds", "") != host:  # an own PDS signs in its own accounts only
+            return self._error(401, "AuthenticationRequired", "Invalid identifier or password")
         return json_response(200, self._session(account))
 
     def _refresh_session(self, req: Request) -> Response:
@@ -547,9 +666,8 @@ class Bluesky(Platform):
         if did is None:
             return self._error(400, "ExpiredToken", "Token has been revoked")
         session = self._session(self.accounts[did])
-        return json_response(
-            200, {k: session[k] for k in ("accessJwt", "refreshJwt", "handle", "did", "active")}
-        )
+        keys = ("accessJwt", "refreshJwt", "handle", "did", "didDoc", "active")
+        return json_response(200, {k: session[k] for k in keys})
 
     def _getSession(self, req: Request, did: str) -> Response:
         account = self.accounts[did]
@@ -558,6 +676,7 @@ class Bluesky(Platform):
             {
                 "handle": account["handle"],
                 "did": did,
+                "didDoc": self._did_doc(account),
                 "email": account["email"],
                 "emailConfirmed": True,
                 "active": True,
