@@ -6,13 +6,29 @@ import base64
 import hashlib
 import re
 import secrets
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 import requests
 
 from desktop_app.sandbox.server import SandboxServer
 from tests.sandbox.test_x import png
+from tests.support.contract_mastodon import MastodonContract
+
+
+@pytest.fixture
+def http(sb: SandboxServer) -> Iterator[requests.Session]:
+    """Every request of these tests and every answer of the emulated instance is checked
+    against the Mastodon OpenAPI document."""
+    contract = MastodonContract(f"{sb.base_url}/mastodon")
+    session = contract.session()
+    try:
+        yield session
+    finally:
+        session.close()
+    contract.assert_valid()
 
 
 def auth(sb: SandboxServer) -> dict[str, str]:
