@@ -33,6 +33,7 @@ from desktop_app.networks.http import HttpClient
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.secrets import SecretStore
 from tests.networks.helpers import make_account, png_bytes, store_credentials
+from tests.support.contract_bluesky import BlueskyContract, Validator, load_lexicons
 
 
 def connect(
@@ -52,10 +53,22 @@ def connect(
 
 
 @pytest.fixture
+def contract(sandbox: SandboxServer) -> Iterator[BlueskyContract]:
+    """Every XRPC request the connector sends and every answer it gets, checked against the
+    lexicons."""
+    checked = BlueskyContract(sandbox.platforms()["bluesky"]["base_url"])
+    yield checked
+    checked.assert_valid()
+
+
+@pytest.fixture
 def bsky(
-    sandbox: SandboxServer, secret_store: SecretStore, http_factory: Callable[[], HttpClient]
+    sandbox: SandboxServer,
+    secret_store: SecretStore,
+    http_factory: Callable[[], HttpClient],
+    contract: BlueskyContract,
 ) -> Iterator[BlueskyConnector]:
-    connector = connect(sandbox, secret_store, http_factory)
+    connector = connect(sandbox, secret_store, contract.http_factory(http_factory))
     yield connector
     connector.close()
 
@@ -453,8 +466,12 @@ def test_a_link_that_is_no_page_or_hangs_gives_no_card_and_the_post_still_goes(
 
 
 def test_the_session_diddoc_moves_the_client_to_the_accounts_own_pds(
-    sandbox: SandboxServer, secret_store: SecretStore, http_factory: Callable[[], HttpClient]
+    sandbox: SandboxServer,
+    secret_store: SecretStore,
+    http_factory: Callable[[], HttpClient],
+    contract: BlueskyContract,
 ) -> None:
+    http_factory = contract.http_factory(http_factory)
     info = sandbox.platforms()["bluesky"]
     own = info["own_pds"]
     store_credentials(secret_store, "own", own["credentials"])
@@ -528,3 +545,95 @@ def test_first_sync_walks_past_short_pages_until_the_cursor_ends(
         if not page.has_more:
             break
     assert set(staged[:40]) | set(staged[-5:]) <= seen
+
+
+def test_the_lexicon_validator_refuses_what_the_lexicons_refuse() -> None:
+    post = load_lexicons()["app.bsky.feed.post"]["defs"]["main"]
+    good = {
+        "$type": "app.bsky.feed.post",
+        "text": "Hej #Sandviken",
+        "createdAt": "2026-12-01T10:00:00.000Z",
+        "langs": ["sv"],
+        "facets": [
+            {
+                "index": {"byteStart": 4, "byteEnd": 14},
+                "features": [{"$type": "app.bsky.richtext.facet#tag", "tag": "Sandviken"}],
+            }
+        ],
+    }
+    checker = Validator()
+    checker.check(post, good, "record", "app.bsky.feed.post")
+    assert checker.problems == []
+    bad = {
+        **good,
+        "text": "å" * 301,
+        "createdAt": "igår",
+        "langs": ["sv", "en", "fi", "de"],
+        "facets": [{"features": []}],
+        "embed": {
+            "$type": "app.bsky.embed.images",
+            "images": [
+                {
+                    "alt": "",
+                    "image": {
+                        "$type": "blob",
+                        "ref": {"$link": "bafkreiabcdefghij"},
+                        "mimeType": "text/plain",
+                        "size": 2_000_001,
+                    },
+                }
+            ],
+        },
+    }
+    checker = Validator()
+    checker.check(post, bad, "record", "app.bsky.feed.post")
+    found = "\n".join(checker.problems)
+    for expected in (
+        "record/text: must be at most 300 graphemes",
+        "record/createdAt: is not a valid datetime",
+        "record/langs: must have at most 3 items",
+        'record/facets/0: must have the property "index"',
+        "text/plain is not one of ['image/*']",
+        "over maxSize 2000000",
+    ):
+        assert expected in found, found
+
+
+def test_every_xrpc_method_the_connector_uses_is_checked_against_the_lexicons(
+    bsky: BlueskyConnector, sandbox: SandboxServer, contract: BlueskyContract, image_file: Path
+) -> None:
+    me = bsky.verify()
+    sandbox.stage_public(platform="bluesky", kind="mention", author="Åsa", text="Fråga")
+    page = f"{sandbox.base_url}/bluesky/web/nyhet"
+    with_card = bsky.publish(
+        PostRequest(text=f"Läs {page} #Sandviken {me.handle}", idempotency_key=str(uuid4()))
+    )
+    with_image = PostRequest(
+        text="Bild",
+        idempotency_key=str(uuid4()),
+        media=(MediaUpload(image_file, "image/png", "Plogbil"),),
+    )
+    bsky.publish(with_image)
+    assert bsky.find_post(with_image, datetime.now(UTC)) is not None
+    cursor = None
+    for _ in range(10):
+        inbox = bsky.list_inbox(cursor)
+        cursor = inbox.cursor
+        if not inbox.has_more:
+            break
+    bsky.delete_post(with_card.remote_id)
+    bsky.refresh_session()
+    methods = {c.split(" -> ")[0] for c in contract.checked}
+    assert methods >= {
+        "com.atproto.server.createSession",
+        "com.atproto.server.refreshSession",
+        "com.atproto.server.getSession",
+        "com.atproto.identity.resolveHandle",
+        "com.atproto.repo.uploadBlob",
+        "com.atproto.repo.createRecord",
+        "com.atproto.repo.getRecord",
+        "com.atproto.repo.deleteRecord",
+        "app.bsky.notification.listNotifications",
+        "app.bsky.feed.getPostThread",
+    }, sorted(contract.checked)
+    assert contract.undescribed <= {"app.bsky.actor.getProfile"}

@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 import requests
 
 from desktop_app.sandbox.platforms.bluesky_web import png as web_png
 from desktop_app.sandbox.server import SandboxServer
 from tests.sandbox.test_x import png
+from tests.support.contract_bluesky import BlueskyContract
+
+
+@pytest.fixture
+def http(sb: SandboxServer) -> Iterator[requests.Session]:
+    """Every request of these tests and every answer of the emulated PDS is checked against
+    the lexicons."""
+    contract = BlueskyContract(f"{sb.base_url}/bluesky", strict_requests=False)
+    session = contract.session()
+    try:
+        yield session
+    finally:
+        session.close()
+    contract.assert_valid()
 
 
 def xrpc(sb: SandboxServer, nsid: str) -> str:
