@@ -295,30 +295,33 @@ class SyncEngine:
                 done, _ = wait(list(running), timeout=timeout, return_when=FIRST_COMPLETED)
                 for future in done:
                     run = running.pop(future)
-                    outcome = future.result()
-                    account_id = run.account.id
-                    if isinstance(outcome, AccountSyncResult):
-                        results[account_id] = outcome
-                    elif not isinstance(outcome, _Resume):
-                        raise TypeError(f"unexpected sync outcome {outcome!r}")
-                    elif self._stop.is_set():
-                        results[account_id] = self._finish(
-                            run, SyncStatus.CANCELLED, outcome.reason
-                        )
-                    elif outcome.at > deadline or outcome.at > run_deadline:
-                        status = (
-                            SyncStatus.RATE_LIMITED if run.was_rate_limited else SyncStatus.FAILED
-                        )
-                        results[account_id] = self._finish(run, status, outcome.reason, outcome.at)
+                    settled = self._settle(run, future.result(), min(deadline, run_deadline))
+                    if isinstance(settled, AccountSyncResult):
+                        results[run.account.id] = settled
                     else:
                         order += 1
-                        heapq.heappush(pending, _Scheduled(outcome.at, order, run))
+                        heapq.heappush(pending, _Scheduled(settled, order, run))
         finally:
             pool.shutdown()
         ordered = [results[a.id] for a in accounts if a.id in results]
         if self._callbacks.on_run_done is not None:
             self._callbacks.on_run_done(ordered)
         return ordered
+
+    def _settle(
+        self, run: _AccountRun, outcome: object, latest: datetime
+    ) -> AccountSyncResult | datetime:
+        """An account's step ended: its result, or when to resume it (not after ``latest``)."""
+        if isinstance(outcome, AccountSyncResult):
+            return outcome
+        if not isinstance(outcome, _Resume):
+            raise TypeError(f"unexpected sync outcome {outcome!r}")
+        if self._stop.is_set():
+            return self._finish(run, SyncStatus.CANCELLED, outcome.reason)
+        if outcome.at > latest:
+            status = SyncStatus.RATE_LIMITED if run.was_rate_limited else SyncStatus.FAILED
+            return self._finish(run, status, outcome.reason, outcome.at)
+        return outcome.at
 
     def _give_up(
         self,

@@ -402,7 +402,7 @@ def test_images_carry_their_aspect_ratio_and_no_link_card(
 def test_images_up_to_two_million_bytes_are_accepted_and_larger_refused(
     bsky: BlueskyConnector, sandbox: SandboxServer, tmp_path: Path
 ) -> None:
-    from desktop_app.sandbox.platforms.bluesky_web import png as padded_png
+    from desktop_app.sandbox.platforms.bluesky.web import png as padded_png
 
     assert bsky.limits().max_image_bytes == 2_000_000
     big = tmp_path / "stor.png"

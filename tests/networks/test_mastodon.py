@@ -287,7 +287,7 @@ def test_media_that_never_finishes_processing_is_a_temporary_failure(
     image_file: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from desktop_app.sandbox.platforms import mastodon as emulated
+    from desktop_app.sandbox.platforms.mastodon import platform as emulated
 
     monkeypatch.setattr(emulated, "PROCESSING_POLLS", 10_000)
     pauses: list[float] = []

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import requests
 
-from desktop_app.sandbox.platforms.bluesky_web import png as web_png
+from desktop_app.sandbox.platforms.bluesky.web import png as web_png
 from desktop_app.sandbox.server import SandboxServer
 from tests.sandbox.test_x import png
 from tests.support.contract_bluesky import BlueskyContract

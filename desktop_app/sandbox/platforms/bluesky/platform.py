@@ -17,6 +17,7 @@ import hmac
 import json
 import re
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -32,32 +33,20 @@ from desktop_app.sandbox.core import (
     parse_iso,
 )
 from desktop_app.sandbox.platforms.base import Platform, StageError, last_or_none
-from desktop_app.sandbox.platforms.bluesky_web import web_page
+from desktop_app.sandbox.platforms.bluesky.routes import METHODS
+from desktop_app.sandbox.platforms.bluesky.validation import validate_post
+from desktop_app.sandbox.platforms.bluesky.web import web_page
 
 ACCESS_S = 7200
 REFRESH_S = 90 * 86400
 RATE_LIMIT = 3000
 RATE_WINDOW = 300.0
 TID_CHARS = "234567abcdefghijklmnopqrstuvwxyz"
-# app.bsky.embed.images#image maxSize ("May be up to 2 MB, formerly limited to 1 MB") and
-# app.bsky.embed.external#external thumb maxSize.
-MAX_BLOB = 2_000_000
-MAX_THUMB = 1_000_000
 # The second PDS host, ``{base}/bluesky/pds2``: accounts there sign in at the entryway (as on
 # bsky.social) but their repository lives only on their own PDS, which the didDoc names.
 OWN_PDS = "pds2"
 OWN_PDS_HANDLE = "bibliotek.sandviken.example"
-_LANGUAGE = re.compile(r"^(?:[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{1,8})*|i-[a-z]+)$")
 POST = "app.bsky.feed.post"
-
-
-def _graphemes(text: str) -> int:
-    try:
-        import grapheme
-
-        return int(grapheme.length(text))
-    except ImportError:  # pragma: no cover - grapheme is a Kanal dependency
-        return len(text)
 
 
 def _b64url(data: bytes) -> str:
@@ -342,143 +331,6 @@ class Bluesky(Platform):
             "labels": [],
         }
 
-    # --- validation ----------------------------------------------------------------------------
-
-    def _validate_post(self, record: dict[str, Any], did: str) -> str | None:
-        text = record.get("text")
-        if not isinstance(text, str):
-            return "Record/text must be a string"
-        if _graphemes(text) > 300:
-            return "Record/text must not be longer than 300 graphemes"
-        encoded = text.encode("utf-8")
-        if len(encoded) > 3000:
-            return "Record/text must not be longer than 3000 characters"
-        created = record.get("createdAt")
-        if not isinstance(created, str):
-            return 'Record must have the property "createdAt"'
-        try:
-            parse_iso(created)
-        except ValueError:
-            return "Record/createdAt must be an valid atproto datetime (both RFC-3339 and ISO-8601)"
-        facets = record.get("facets", [])
-        if not isinstance(facets, list):
-            return "Record/facets must be an array"
-        for index, facet in enumerate(facets):
-            where = f"Record/facets/{index}"
-            span = facet.get("index") if isinstance(facet, dict) else None
-            if not isinstance(span, dict):
-                return f'{where} must have the property "index"'
-            start, end = span.get("byteStart"), span.get("byteEnd")
-            if not isinstance(start, int) or not isinstance(end, int):
-                return f"{where}/index/byteStart and byteEnd must be integers"
-            if start < 0 or end < 0:
-                return f"{where}/index/byteStart can not be less than 0"
-            if not start < end <= len(encoded):
-                size = len(encoded)
-                return f"{where}/index is not a byte range inside the UTF-8 text ({size} bytes)"
-            if not _on_boundary(encoded, start) or not _on_boundary(encoded, end):
-                return f"{where}/index splits a UTF-8 character: offsets are bytes, not characters"
-            features = facet.get("features")
-            if not isinstance(features, list) or not features:
-                return f'{where} must have the property "features"'
-            for feature in features:
-                kind = feature.get("$type") if isinstance(feature, dict) else None
-                if kind == "app.bsky.richtext.facet#link" and not isinstance(
-                    feature.get("uri"), str
-                ):
-                    return f"{where}/features must have a uri"
-                if kind == "app.bsky.richtext.facet#mention" and not str(
-                    feature.get("did", "")
-                ).startswith("did:"):
-                    return f"{where}/features must have a did"
-                if kind == "app.bsky.richtext.facet#tag" and not isinstance(
-                    feature.get("tag"), str
-                ):
-                    return f"{where}/features must have a tag"
-        problem = self._validate_langs(record.get("langs"))
-        if problem:
-            return problem
-        embed = record.get("embed")
-        if isinstance(embed, dict) and embed.get("$type") == "app.bsky.embed.images":
-            problem = self._validate_images(embed, did)
-        elif isinstance(embed, dict) and embed.get("$type") == "app.bsky.embed.external":
-            problem = self._validate_external(embed, did)
-        if problem:
-            return problem
-        reply = record.get("reply")
-        if reply is not None:
-            for key in ("root", "parent"):
-                ref = reply.get(key) if isinstance(reply, dict) else None
-                if (
-                    not isinstance(ref, dict)
-                    or not isinstance(ref.get("uri"), str)
-                    or not isinstance(ref.get("cid"), str)
-                ):
-                    return f'Record/reply must have the property "{key}"'
-        return None
-
-    @staticmethod
-    def _validate_langs(langs: object) -> str | None:
-        if langs is None:
-            return None
-        if not isinstance(langs, list) or len(langs) > 3:
-            return "Record/langs must be an array of at most 3 items"
-        for index, tag in enumerate(langs):
-            if not isinstance(tag, str) or not _LANGUAGE.match(tag):
-                return f"Record/langs/{index} must be a well-formed BCP 47 language tag"
-        return None
-
-    def _blob_problem(self, blob: object, did: str, where: str, limit: int) -> str | None:
-        link = None
-        if isinstance(blob, dict) and isinstance(blob.get("ref"), dict):
-            link = blob["ref"].get("$link")
-        stored = self.blobs.get(str(link))
-        if stored is None or stored["owner"] != did:
-            return f"Could not find blob: {link}"
-        if stored["size"] > limit:
-            return f"{where} file too large ({limit} bytes max)"
-        if not stored["mimeType"].startswith("image/"):
-            return f"{where} has the wrong mime type"
-        return None
-
-    def _validate_images(self, embed: dict[str, Any], did: str) -> str | None:
-        images = embed.get("images")
-        if not isinstance(images, list) or not 1 <= len(images) <= 4:
-            return "Record/embed/images must have 1-4 items"
-        for index, image in enumerate(images):
-            where = f"Record/embed/images/{index}"
-            if not isinstance(image, dict) or not isinstance(image.get("alt"), str):
-                return f'{where} must have the property "alt"'
-            problem = self._blob_problem(image.get("image"), did, f"{where}/image", MAX_BLOB)
-            if problem:
-                return problem
-            ratio = image.get("aspectRatio")
-            if ratio is not None and not (
-                isinstance(ratio, dict)
-                and all(
-                    isinstance(ratio.get(k), int) and not isinstance(ratio.get(k), bool)
-                    for k in ("width", "height")
-                )
-                and ratio["width"] >= 1
-                and ratio["height"] >= 1
-            ):
-                return f"{where}/aspectRatio must have integer width and height of at least 1"
-        return None
-
-    def _validate_external(self, embed: dict[str, Any], did: str) -> str | None:
-        external = embed.get("external")
-        if not isinstance(external, dict):
-            return 'Record/embed must have the property "external"'
-        for key in ("uri", "title", "description"):
-            if not isinstance(external.get(key), str):
-                return f'Record/embed/external must have the property "{key}"'
-        if not re.match(r"^[a-z][a-z0-9+.-]*:\S+$", external["uri"]):
-            return "Record/embed/external/uri must be a valid uri"
-        if "thumb" in external:
-            where = "Record/embed/external/thumb"
-            return self._blob_problem(external["thumb"], did, where, MAX_THUMB)
-        return None
-
     # --- errors --------------------------------------------------------------------------------
 
     def _error(self, status: int, error: str, message: str) -> Response:
@@ -573,46 +425,19 @@ class Bluesky(Platform):
         return did
 
     def _xrpc(self, req: Request, nsid: str, host: str = "") -> Response:
-        procedures = {
-            "com.atproto.server.createSession",
-            "com.atproto.server.refreshSession",
-            "com.atproto.server.deleteSession",
-            "com.atproto.repo.createRecord",
-            "com.atproto.repo.putRecord",
-            "com.atproto.repo.deleteRecord",
-            "com.atproto.repo.uploadBlob",
-            "app.bsky.notification.updateSeen",
-        }
-        queries = {
-            "com.atproto.server.getSession",
-            "com.atproto.repo.getRecord",
-            "com.atproto.repo.listRecords",
-            "app.bsky.notification.listNotifications",
-            "app.bsky.feed.getAuthorFeed",
-            "app.bsky.feed.getPostThread",
-            "app.bsky.actor.getProfile",
-            "com.atproto.identity.resolveHandle",
-            "app.bsky.notification.getUnreadCount",
-            "app.bsky.feed.getPosts",
-        }
-        if nsid not in procedures and nsid not in queries:
+        method = METHODS.get(nsid)
+        if method is None:
             return self._error(501, "MethodNotImplemented", "Method Not Implemented")
-        if (nsid in procedures) != (req.method == "POST"):
+        if method.procedure != (req.method == "POST"):
             return self._error(
                 400,
                 "InvalidRequest",
                 f"Incorrect HTTP method ({req.method}) expected "
-                f"{'POST' if nsid in procedures else 'GET'}",
+                f"{'POST' if method.procedure else 'GET'}",
             )
-        if nsid == "com.atproto.server.createSession":
-            return self._create_session(req, host)
-        if nsid == "com.atproto.server.refreshSession":
-            return self._refresh_session(req)
-        if nsid == "com.atproto.identity.resolveHandle":
-            did = self.by_handle.get(req.arg("handle") or "")
-            if did is None:
-                return self._error(400, "InvalidRequest", "Unable to resolve handle")
-            return json_response(200, {"did": did})
+        if not method.auth:
+            open_handler: Callable[[Request, str], Response] = getattr(self, method.handler)
+            return open_handler(req, host)
         auth = self._auth(req)
         if isinstance(auth, Response):
             return auth
@@ -625,9 +450,14 @@ class Bluesky(Platform):
                 "InvalidRequest",
                 f"Could not find repo: {did} is hosted at {self._pds_url(account)}",
             )
-        handler = getattr(self, "_" + nsid.rsplit(".", 1)[-1])
-        result: Response = handler(req, did)
-        return result
+        handler: Callable[[Request, str], Response] = getattr(self, method.handler)
+        return handler(req, did)
+
+    def _resolve_handle(self, req: Request, host: str) -> Response:
+        did = self.by_handle.get(req.arg("handle") or "")
+        if did is None:
+            return self._error(400, "InvalidRequest", "Unable to resolve handle")
+        return json_response(200, {"did": did})
 
     # --- server --------------------------------------------------------------------------------
 
@@ -653,7 +483,7 @@ class Bluesky(Platform):
             return self._error(401, "AuthenticationRequired", "Invalid identifier or password")
         return json_response(200, self._session(account))
 
-    def _refresh_session(self, req: Request) -> Response:
+    def _refresh_session(self, req: Request, host: str = "") -> Response:
         token = req.bearer()
         if not token:
             return self._error(401, "AuthMissing", "Authentication Required")
@@ -724,7 +554,7 @@ class Bluesky(Platform):
         record = {"$type": collection, **record}
         validation = "unknown"
         if collection == POST and body.get("validate") is not False:
-            problem = self._validate_post(record, did)
+            problem = validate_post(record, did, self.blobs)
             if problem:
                 return self._error(400, "InvalidRequest", f"Invalid {POST} record: {problem}")
             validation = "valid"
@@ -1062,8 +892,3 @@ class Bluesky(Platform):
             "blobs": [{"cid": k, **v} for k, v in self.blobs.items()],
             "notifications": len(self.notifications),
         }
-
-
-def _on_boundary(encoded: bytes, offset: int) -> bool:
-    """True when a byte offset does not fall inside a multi-byte UTF-8 sequence."""
-    return offset == len(encoded) or (encoded[offset] & 0xC0) != 0x80
