@@ -354,7 +354,14 @@ def _account_items(store: Store, account_id: str) -> dict[str, str]:
 
 @pytest.mark.parametrize(
     ("network", "kind"),
-    [("mastodon", "mention"), ("bluesky", "mention"), ("x", "mention"), ("wordpress", "comment")],
+    [
+        ("mastodon", "mention"),
+        ("bluesky", "mention"),
+        ("x", "mention"),
+        ("wordpress", "comment"),
+        ("facebook", "comment"),
+        ("facebook", "mention"),  # a visitor's post on the Page
+    ],
 )
 def test_first_sync_walks_back_so_120_mentions_from_before_it_all_arrive(
     sandbox: SandboxServer, data_dir: Path, network: str, kind: str
