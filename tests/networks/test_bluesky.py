@@ -30,6 +30,7 @@ from desktop_app.networks.bluesky import (
 )
 from desktop_app.networks.factory import build_connector
 from desktop_app.networks.http import HttpClient
+from desktop_app.networks.link_card import fetchable, parse_card
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.secrets import SecretStore
 from tests.networks.helpers import make_account, png_bytes, store_credentials
@@ -637,3 +638,28 @@ def test_every_xrpc_method_the_connector_uses_is_checked_against_the_lexicons(
         "app.bsky.feed.getPostThread",
     }, sorted(contract.checked)
     assert contract.undescribed <= {"app.bsky.actor.getProfile"}
+
+
+def test_a_card_is_read_from_open_graph_then_twitter_then_plain_tags() -> None:
+    page = (
+        "<html><head><title> Sidans\n titel </title>"
+        '<meta name="twitter:description" content="Från Twitter-taggen">'
+        '<meta name="description" content="Vanlig beskrivning">'
+        '<meta property="og:image" content="/bilder/kort.png">'
+        '<script>var s = \'<meta property="og:title" content="inte denna">\';</script>'
+        "</head><body>&lt;meta property='og:title'&gt;</body></html>"
+    )
+    card = parse_card("https://www.sandviken.se/nyheter/1", page)
+    assert card.title == "Sidans titel"
+    assert card.description == "Från Twitter-taggen"
+    assert card.image_url == "https://www.sandviken.se/bilder/kort.png"
+    assert parse_card("https://x.example/", "<p>ingen head</p>").title == "https://x.example/"
+    assert parse_card("https://x.example/", '<meta property="og:image" content="javascript:x">')
+    assert (
+        parse_card(
+            "https://x.example/", '<meta property="og:image" content="javascript:x">'
+        ).image_url
+        is None
+    )
+    assert fetchable("https://www.sandviken.se/") and fetchable("http://127.0.0.1:8080/x")
+    assert not fetchable("http://www.sandviken.se/") and not fetchable("ftp://x.example/")
