@@ -296,7 +296,6 @@ def search_queries(count: int) -> list[str]:
 def measure_search(path: Path, runs: int = 300) -> tuple[float, float]:
     from desktop_app.config import sqlite_url
     from desktop_app.store.database import Store
-    from desktop_app.store.inbox import inbox_repository
 
     store = Store(sqlite_url(path), data_dir=path.parent)
     store.migrate()
@@ -305,11 +304,11 @@ def measure_search(path: Path, runs: int = 300) -> tuple[float, float]:
     queries = search_queries(runs)
     for query in queries[:20]:  # warm the page cache the way a running app has it warm
         with store.unit_of_work(read_only=True) as uow:
-            inbox_repository(uow).search(query, now, 50)
+            uow.inbox.search(query, now, 50)
     for query in queries:
         started = time.perf_counter()
         with store.unit_of_work(read_only=True) as uow:
-            inbox_repository(uow).search(query, now, 50)
+            uow.inbox.search(query, now, 50)
         timings.append((time.perf_counter() - started) * 1000)
     store.dispose()
     timings.sort()
@@ -492,7 +491,6 @@ def measure_sync_fanout(latency_ms: int = 150, accounts: int = 10) -> tuple[floa
     from desktop_app.sandbox.server import SandboxServer
     from desktop_app.secrets import SecretStore
     from desktop_app.store.database import Store
-    from desktop_app.store.inbox import inbox_repository
 
     sandbox = SandboxServer(host="127.0.0.1", port=0, seed=4, latency_ms=0)
     sandbox.start()
@@ -533,7 +531,7 @@ def measure_sync_fanout(latency_ms: int = 150, accounts: int = 10) -> tuple[floa
         def fresh() -> None:
             with store.unit_of_work() as uow:
                 for account in uow.accounts.list():
-                    inbox_repository(uow).set_cursor(account.id, None)
+                    uow.inbox.set_cursor(account.id, None)
 
         started = time.perf_counter()
         engine.sync([first.id])

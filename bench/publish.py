@@ -48,8 +48,8 @@ def run(data_dir: Path, rounds: int, drafts: int) -> dict[str, float | int]:
     from desktop_app.domain.publications import PublicationState
     from desktop_app.engine.outbox import OutboxSettings
     from desktop_app.sandbox.server import SandboxServer
-    from tests.engine.support import FAST_POLICY, add_accounts, make_draft, open_store
-    from tests.engine.support import running_outbox as outbox_for
+    from tests.support.engine import FAST_POLICY, add_accounts, make_draft, open_store
+    from tests.support.engine import running_outbox as outbox_for
 
     sandbox = SandboxServer(host="127.0.0.1", port=0, seed=7, latency_ms=LATENCY_MS)
     sandbox.start()

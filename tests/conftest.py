@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# Fixtures that tests in several folders use live in tests/support and are registered here once.
+pytest_plugins = ["tests.support.postgres"]
+
 
 def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

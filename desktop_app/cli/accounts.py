@@ -1,4 +1,4 @@
-"""`kanal accounts add|list|remove`: connect, show and disconnect platform accounts.
+"""`kanal accounts add|list|check|remove`: connect, show, diagnose and disconnect accounts.
 
 Secrets go to the system keyring only (``SecretStore``); the database keeps who the account is.
 A credential option given as ``-`` is read from standard input, so it need not appear in the
@@ -61,13 +61,27 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         help="open the platform's sign-in page (x, facebook, mastodon)",
     )
     sign_in.add_argument("--app-id", help="Facebook: the app id for the login dialog")
-    sign_in.add_argument("--app-secret", help="Facebook: the app secret, if the app needs one")
+    sign_in.add_argument(
+        "--app-secret", help="Facebook: the app secret (needed for a 60-day sign-in)"
+    )
+    sign_in.add_argument(
+        "--redirect-uri",
+        help="Facebook: the loopback redirect registered in the Meta app "
+        "(default http://127.0.0.1:47321/facebook/callback)",
+    )
     add.add_argument("--json", action="store_true", help="print JSON")
     add.set_defaults(func=_add)
 
     listing = commands.add_parser("list", help="list connected accounts (never their secrets)")
     listing.add_argument("--json", action="store_true", help="print JSON")
     listing.set_defaults(func=_list)
+
+    check = commands.add_parser(
+        "check", help="diagnose accounts: token, expiry, permissions, rate limits"
+    )
+    check.add_argument("account_id", metavar="ID", nargs="?", help="one account (default: all)")
+    check.add_argument("--json", action="store_true", help="print JSON")
+    check.set_defaults(func=_check)
 
     remove = commands.add_parser("remove", help="disconnect an account and delete its secrets")
     remove.add_argument("account_id", metavar="ID")
@@ -133,6 +147,7 @@ def _sign_in(args: argparse.Namespace, network: Network, base_url: str) -> dict[
             client_id=args.client_id or "",
             app_id=args.app_id or "",
             app_secret=args.app_secret or "",
+            redirect_uri=args.redirect_uri or "",
         )
     except NetworkError as error:
         raise CliError(f"sign-in failed: {error_reason(error)}") from None
@@ -192,6 +207,36 @@ def _list(args: argparse.Namespace, ctx: CliContext) -> int:
         accounts = uow.accounts.list()
     human = "\n".join(_human(a) for a in accounts) or "no accounts"
     ctx.emit([account_payload(a) for a in accounts], human)
+    return 0
+
+
+def _check(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Exit 0 when no account has a problem; otherwise the findings, then one line on stderr."""
+    service = _service(ctx)
+    try:
+        accounts = [service.get(args.account_id)] if args.account_id else service.list()
+    except UnknownAccount:
+        raise CliError(f"no account with id {args.account_id}") from None
+    try:
+        service.secrets.check_available()
+    except SecretsUnavailable as error:
+        raise CliError(str(error)) from None
+    results = []
+    lines = []
+    for account in accounts:
+        try:
+            health = service.check(account.id)
+        except NetworkError as error:
+            raise CliError(f"could not check {account.id}: {error_reason(error)}") from None
+        results.append({"account": account_payload(account), "health": health.to_json()})
+        lines.append(_human(account))
+        for finding in health.findings:
+            action = f"\n      → {finding.action}" if finding.action else ""
+            lines.append(f"  [{finding.severity.value}] {finding.message}{action}")
+    ctx.emit(results, "\n".join(lines) or "no accounts")
+    problems = sum(1 for r in results if not r["health"]["ok"])
+    if problems:
+        raise CliError(f"{problems} account(s) need attention: see the actions above")
     return 0
 
 

@@ -27,7 +27,7 @@ from desktop_app.domain.moderation import (
 from desktop_app.engine.connectors import AccountConnectors
 from desktop_app.engine.inbox_actions import InboxActions, ReplyTooLong
 from desktop_app.secrets import SecretStore
-from desktop_app.store.inbox import UnknownInboxItem, inbox_repository
+from desktop_app.store.inbox import UnknownInboxItem
 
 REASONS = [r.value for r in ModerationReason]
 
@@ -143,7 +143,7 @@ def _list(args: argparse.Namespace, ctx: CliContext) -> int:
         search=args.search,
     )
     with ctx.store().unit_of_work(read_only=True) as uow:
-        items = inbox_repository(uow).list(inbox_filter, datetime.now(UTC), args.limit)
+        items = uow.inbox.list(inbox_filter, datetime.now(UTC), args.limit)
     ctx.emit([item_payload(i) for i in items], "\n".join(_human(i) for i in items))
     return 0
 
@@ -157,7 +157,7 @@ def _actor_or_me() -> str:
 
 def _show(args: argparse.Namespace, ctx: CliContext) -> int:
     with ctx.store().unit_of_work(read_only=True) as uow:
-        repo = inbox_repository(uow)
+        repo = uow.inbox
         item = repo.get(args.item_id)
         if item is None:
             raise CliError(f"no inbox item {args.item_id}")
@@ -212,7 +212,7 @@ def _moderate(args: argparse.Namespace, ctx: CliContext) -> int:
 def _stats(args: argparse.Namespace, ctx: CliContext) -> int:
     now = datetime.now(UTC)
     with ctx.store().unit_of_work(read_only=True) as uow:
-        stats = inbox_repository(uow).response_stats()
+        stats = uow.inbox.response_stats()
         accounts = {a.id: a for a in uow.accounts.list()}
     rows = []
     lines = []

@@ -34,9 +34,6 @@ class PublicationState(StrEnum):
 OPEN_STATES: frozenset[PublicationState] = frozenset(
     {PublicationState.QUEUED, PublicationState.SENDING, PublicationState.UNKNOWN}
 )
-FINAL_STATES: frozenset[PublicationState] = frozenset(
-    {PublicationState.SENT, PublicationState.FAILED, PublicationState.CANCELLED}
-)
 
 ALLOWED_TRANSITIONS: dict[PublicationState, frozenset[PublicationState]] = {
     PublicationState.QUEUED: frozenset(

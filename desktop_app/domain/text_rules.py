@@ -47,13 +47,20 @@ with warnings.catch_warnings():
     from twitter_text.config import config as _twitter_text_configs
 
 from desktop_app.domain.networks import Network, parse_network
+from desktop_app.domain.platforms import PLATFORMS, LengthUnit, platform
 
-X_MAX_WEIGHTED_LENGTH = 280
-FACEBOOK_MAX_LENGTH = 63_206
-MASTODON_MAX_CHARACTERS = 500
-MASTODON_CHARACTERS_PER_URL = 23
-BLUESKY_MAX_GRAPHEMES = 300
-BLUESKY_MAX_UTF8_BYTES = 3_000
+
+def _figure(value: int | None) -> int:
+    if value is None:
+        raise ValueError("the platform table lacks a limit this module counts against")
+    return value
+
+
+# The figures come from the one table of platform facts (domain/platforms.py).
+X_MAX_WEIGHTED_LENGTH = _figure(PLATFORMS[Network.X].text.max_length)
+MASTODON_CHARACTERS_PER_URL = _figure(PLATFORMS[Network.MASTODON].text.characters_per_url)
+BLUESKY_MAX_GRAPHEMES = _figure(PLATFORMS[Network.BLUESKY].text.max_length)
+BLUESKY_MAX_UTF8_BYTES = _figure(PLATFORMS[Network.BLUESKY].text.max_utf8_bytes)
 
 # The twitter-text v3 configuration as the library ships it; a unit test checks it against
 # twitter/twitter-text's config/v3.json so a library update cannot change the rules silently.
@@ -74,15 +81,6 @@ _MASTODON_MENTION = re.compile(
     r"(?P<domain>@[\w.-]+\w+)?",
     re.IGNORECASE,
 )
-
-
-class LengthUnit(StrEnum):
-    """What ``TextMeasure.length`` counts."""
-
-    X_WEIGHTED = "x_weighted"
-    UTF16_CODE_UNITS = "utf16_code_units"
-    GRAPHEMES = "graphemes"
-    CHARACTERS = "characters"  # Unicode code points
 
 
 class InvalidReason(StrEnum):
@@ -152,21 +150,21 @@ def measure(network: Network | str, text: str) -> TextMeasure:
     net = network if isinstance(network, Network) else parse_network(network)
     if net is Network.X:
         return _measure_x(text)
-    if net is Network.FACEBOOK:
-        length = utf16_length(text)
-        return _within(net, text, length, FACEBOOK_MAX_LENGTH, LengthUnit.UTF16_CODE_UNITS)
-    if net is Network.MASTODON:
-        length = mastodon_length(text)
-        return _within(net, text, length, MASTODON_MAX_CHARACTERS, LengthUnit.GRAPHEMES)
     if net is Network.BLUESKY:
         return _measure_bluesky(text)
-    return _within(net, text, len(text), None, LengthUnit.CHARACTERS)
+    limits = platform(net).text
+    if net is Network.FACEBOOK:
+        length = utf16_length(text)
+    elif net is Network.MASTODON:
+        length = mastodon_length(text)
+    else:
+        length = len(text)
+    return _within(net, text, length, limits.max_length, limits.unit)
 
 
 def title_required(network: Network | str) -> bool:
     """Whether a post to ``network`` needs a title (only blog posts do)."""
-    net = network if isinstance(network, Network) else parse_network(network)
-    return net is Network.WORDPRESS
+    return platform(network).text.title_required
 
 
 def measure_title(network: Network | str, title: str) -> TextMeasure:

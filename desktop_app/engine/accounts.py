@@ -23,7 +23,7 @@ from urllib.request import urlopen
 from desktop_app.domain.accounts import Account, AccountStatus
 from desktop_app.domain.errors import AuthExpired, NetworkError, RateLimited, Rejected
 from desktop_app.domain.networks import Network
-from desktop_app.networks.base import Connector, Identity
+from desktop_app.networks.base import Connector, Identity, check_account
 from desktop_app.networks.facebook import FacebookConnector, split_graph_url
 from desktop_app.networks.factory import (
     CREDENTIAL_NAMES,
@@ -31,11 +31,13 @@ from desktop_app.networks.factory import (
     HttpFactory,
     build_connector,
 )
+from desktop_app.networks.health import AccountHealth, generic_check
 from desktop_app.networks.http import HttpClient
 from desktop_app.networks.signin import (
     DEFAULT_TIMEOUT as SIGN_IN_TIMEOUT,
 )
 from desktop_app.networks.signin import (
+    FACEBOOK_REDIRECT_URI,
     FacebookSignIn,
     MastodonSignIn,
     OpenBrowser,
@@ -109,7 +111,8 @@ class SignInPreset:
     base_url: str = ""
     client_id: str = ""  # X: the app's OAuth 2.0 client id
     app_id: str = ""  # Facebook: the app id of the login dialog
-    app_secret: str = ""  # Facebook: only for apps that require it
+    app_secret: str = ""  # Facebook: needed for the 60-day token (fb_exchange_token)
+    redirect_uri: str = ""  # Facebook: the app's registered loopback redirect ("" = Kanal's)
 
 
 OnOtherPages = Callable[[FacebookPage, Sequence[FacebookPage]], None]
@@ -304,6 +307,26 @@ class AccountService:
 
         return self.store_access(job)
 
+    def check(self, account_id: str) -> AccountHealth:
+        """A diagnostic of the account as the platform sees it (token, expiry, permissions,
+        rate-limit headroom), each finding with what to do. Reads only: nothing is changed."""
+        account = self.get(account_id)
+        seen: list[Mapping[str, str]] = []
+
+        def recording_http() -> HttpClient:
+            client = self._http_factory()
+            client.session.hooks["response"].append(lambda r, *_a, **_k: seen.append(r.headers))
+            return client
+
+        try:
+            connector: Connector = build_connector(account, self.secrets, recording_http)
+        except NetworkError as error:  # e.g. an http:// address refused before any call
+            return generic_check(_raiser(error))
+        try:
+            return check_account(connector, seen)
+        finally:
+            connector.close()
+
     # -- signing in again --------------------------------------------------------------------
 
     def reconnect(
@@ -425,13 +448,16 @@ def sign_in_with_browser(
     client_id: str = "",
     app_id: str = "",
     app_secret: str = "",
+    redirect_uri: str = "",
     http_factory: HttpFactory = HttpClient,
     timeout: float = SIGN_IN_TIMEOUT,
 ) -> dict[str, str]:
     """Run the platform's browser sign-in (RFC 8252) and return the credentials to store.
 
-    X needs the app's OAuth 2.0 ``client_id``, Facebook the app's ``app_id`` (and a secret if
-    the app requires one); Mastodon registers Kanal on the instance itself.
+    X needs the app's OAuth 2.0 ``client_id``, Facebook the app's ``app_id`` and its secret
+    (without the secret the token cannot be exchanged for a 60-day one and lasts an hour) and,
+    when the app registered another one, the loopback ``redirect_uri``; Mastodon registers
+    Kanal on the instance itself.
     """
     if network not in BROWSER_SIGN_IN:
         raise ValueError(f"{network.value} has no browser sign-in; give its credentials instead")
@@ -451,13 +477,27 @@ def sign_in_with_browser(
         if network is Network.FACEBOOK:
             root, version = split_graph_url(base_url)
             tokens = FacebookSignIn(
-                root, version, app_id, http, app_secret or None, open_browser, timeout
+                root,
+                version,
+                app_id,
+                http,
+                app_secret or None,
+                open_browser,
+                timeout,
+                redirect_uri or FACEBOOK_REDIRECT_URI,
             ).run()
             return {"access_token": str(tokens["access_token"])}
         tokens = MastodonSignIn(base_url, http, open_browser, timeout).run()
         return {"access_token": str(tokens["access_token"])}
     finally:
         http.close()
+
+
+def _raiser(error: NetworkError) -> Callable[[], Identity]:
+    def verify() -> Identity:
+        raise error
+
+    return verify
 
 
 def _choose_first_page(connector: FacebookConnector, on_other_pages: OnOtherPages | None) -> None:

@@ -35,7 +35,7 @@ from desktop_app.networks.base import (
 )
 from desktop_app.store.audit import AuditRepository
 from desktop_app.store.database import Store
-from desktop_app.store.inbox import UnknownInboxItem, inbox_repository
+from desktop_app.store.inbox import UnknownInboxItem
 
 SUBJECT_TYPE = "inbox_item"
 
@@ -124,7 +124,7 @@ class InboxActions:
 
     def _load(self, item_id: str) -> tuple[InboxItem, Account]:
         with self._store.unit_of_work(read_only=True) as uow:
-            item = inbox_repository(uow).require(item_id)
+            item = uow.inbox.require(item_id)
             account = uow.accounts.get(item.account_id)
         if account is None:
             raise UnknownInboxItem(f"the account of inbox item {item_id} is gone")
@@ -150,7 +150,7 @@ class InboxActions:
             connector.close()
         now = self._clock()
         with self._store.unit_of_work() as uow:
-            repo = inbox_repository(uow)
+            repo = uow.inbox
             repo.record_answer(item.id, actor, now, posted.remote_id)
             AuditRepository(uow).append(
                 AUDIT_REPLIED,
@@ -180,7 +180,7 @@ class InboxActions:
         finally:
             connector.close()
         with self._store.unit_of_work() as uow:
-            repo = inbox_repository(uow)
+            repo = uow.inbox
             state = local_state or item.state
             # Unsupported on the platform: the platform's state stays as it was.
             repo.record_moderation(item.id, state, remote_state if supported else None)
@@ -204,7 +204,7 @@ class InboxActions:
     def mark(self, item_ids: Sequence[str], action: InboxAction) -> list[InboxItem]:
         """Local workflow changes (read, unread, done, reopen); not sent to any platform."""
         with self._store.unit_of_work() as uow:
-            repo = inbox_repository(uow)
+            repo = uow.inbox
             changed = []
             for item_id in item_ids:
                 item = repo.require(item_id)
@@ -216,7 +216,7 @@ class InboxActions:
 
     def assign(self, item_id: str, person: str | None, actor: str) -> InboxItem:
         with self._store.unit_of_work() as uow:
-            repo = inbox_repository(uow)
+            repo = uow.inbox
             repo.assign(item_id, person)
             AuditRepository(uow).append(
                 AUDIT_ASSIGNED,

@@ -9,24 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import io
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from desktop_app.domain.media_rules import media_rules
 from desktop_app.domain.networks import Network
+from desktop_app.store.attachment_files import NotARegularFile, open_regular_file
 
-# Longest side in pixels each platform keeps without shrinking it itself (their documentation:
-# X 4096, Bluesky 2000, Mastodon downsizes above ~8.3 MP, Facebook shows 2048, WordPress makes a
-# "scaled" copy above 2560). Shrinking here makes the upload smaller and the result predictable.
-MAX_DIMENSION: dict[Network, int] = {
-    Network.X: 4096,
-    Network.BLUESKY: 2000,
-    Network.MASTODON: 3840,
-    Network.FACEBOOK: 2048,
-    Network.WORDPRESS: 2560,
-}
+_FORMAT_OF = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/gif": "GIF"}
+_EXTENSION_OF = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif"}
 
 
 class MediaPrepError(ValueError):
@@ -36,31 +29,27 @@ class MediaPrepError(ValueError):
 @dataclass(frozen=True)
 class MediaTarget:
     max_bytes: int
-    max_dimension: int
-    types: tuple[str, ...]  # MIME types the platform accepts
+    max_dimension: int  # longest side in pixels; larger images are shrunk here
+    types: tuple[str, ...]  # MIME types the platform accepts and Pillow can write
     max_count: int = 4
+    # (type, bytes) where a type may be larger than max_bytes (X: GIF animations).
+    max_bytes_by_type: tuple[tuple[str, int], ...] = ()
 
-
-# Per post: how many images, how big a file, which types (the platforms' documentation: X 5 MB
-# images; the Bluesky lexicon's blob maxSize 1,000,000; Mastodon's default 16 MB; Facebook's
-# 4 MB photo guidance; WordPress depends on the site's PHP, 8 MB is a common floor).
-_ALL = ("image/jpeg", "image/png", "image/webp", "image/gif")
-_TARGETS: dict[Network, tuple[int, int, tuple[str, ...]]] = {
-    Network.X: (4, 5 * 1024 * 1024, _ALL),
-    Network.BLUESKY: (4, 1_000_000, ("image/jpeg", "image/png", "image/webp")),
-    Network.MASTODON: (4, 16 * 1024 * 1024, _ALL),
-    Network.FACEBOOK: (10, 4 * 1024 * 1024, ("image/jpeg", "image/png", "image/gif")),
-    Network.WORDPRESS: (
-        10,
-        8 * 1024 * 1024,
-        ("image/jpeg", "image/png", "image/webp", "image/gif"),
-    ),
-}
+    def max_bytes_for(self, mime_type: str) -> int:
+        return dict(self.max_bytes_by_type).get(mime_type, self.max_bytes)
 
 
 def media_target_for(network: Network) -> MediaTarget:
-    count, size, types = _TARGETS[network]
-    return MediaTarget(size, MAX_DIMENSION[network], types, count)
+    """What images for ``network`` must fit, from the table of platform facts."""
+    rules = media_rules(network)
+    return MediaTarget(
+        max_bytes=rules.max_image_bytes,
+        max_dimension=rules.max_dimension,
+        # Only what Pillow writes here: a HEIC or TIFF original is sent as JPEG or PNG.
+        types=tuple(t for t in rules.image_types if t in _FORMAT_OF),
+        max_count=rules.max_images,
+        max_bytes_by_type=rules.max_bytes_by_type,
+    )
 
 
 @dataclass(frozen=True)
@@ -73,34 +62,34 @@ class PreparedImage:
     height: int
 
 
-_FORMAT_OF = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/gif": "GIF"}
-_EXTENSION_OF = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif"}
+def prepare_image(
+    source: Path, target: MediaTarget, out_dir: Path, expected_sha256: str | None = None
+) -> PreparedImage:
+    """A copy of ``source`` within ``target``'s limits, written under ``out_dir``.
 
-
-def prepare_image(source: Path, target: MediaTarget, out_dir: Path) -> PreparedImage:
-    """A copy of ``source`` within ``target``'s limits, written under ``out_dir``."""
+    With ``expected_sha256`` (the digest stored when the image was attached) a file changed or
+    swapped since then is refused: what is published is what was attached and reviewed.
+    """
+    original = _read_attached(source, expected_sha256)
     try:
-        with Image.open(source) as opened:
+        with Image.open(io.BytesIO(original)) as opened:
             opened.load()
             source_mime = Image.MIME.get(opened.format or "", "")
             animated = bool(getattr(opened, "is_animated", False))
             image = ImageOps.exif_transpose(opened)
-    except FileNotFoundError:
-        raise MediaPrepError(f"the image {source.name} is no longer there") from None
     except (UnidentifiedImageError, OSError, SyntaxError) as error:
         raise MediaPrepError(f"{source.name} is not a readable image ({error})") from None
 
     out_dir.mkdir(parents=True, exist_ok=True)
     # An animation is sent as it is when the platform takes it; re-encoding would keep one frame.
     if animated and source_mime in target.types:
-        size = source.stat().st_size
-        if size > target.max_bytes:
+        size = len(original)
+        limit = target.max_bytes_for(source_mime)
+        if size > limit:
             raise MediaPrepError(
-                f"the animation {source.name} is {size // 1024} KB; the limit is "
-                f"{target.max_bytes // 1024} KB"
+                f"the animation {source.name} is {size // 1024} KB; the limit is {limit // 1024} KB"
             )
-        data = source.read_bytes()
-        return _write(data, source_mime, out_dir, copy_from=source)
+        return _write(original, source_mime, out_dir)
 
     if max(image.size) > target.max_dimension:
         image.thumbnail((target.max_dimension, target.max_dimension), Image.Resampling.LANCZOS)
@@ -166,12 +155,26 @@ def _encode_within(image: Image.Image, mime: str, max_bytes: int) -> bytes:
     raise MediaPrepError(f"the image cannot be made smaller than {max_bytes // 1024} KB")
 
 
-def _write(
-    data: bytes,
-    mime: str,
-    out_dir: Path,
-    copy_from: Path | None = None,
-) -> PreparedImage:
+def _read_attached(source: Path, expected_sha256: str | None) -> bytes:
+    """The attached file's bytes, refused if it is not a regular file or no longer matches."""
+    try:
+        with open_regular_file(source) as reader:
+            data = reader.read()
+    except FileNotFoundError:
+        raise MediaPrepError(f"the image {source.name} is no longer there") from None
+    except NotARegularFile:
+        raise MediaPrepError(f"the image {source.name} is no longer a regular file") from None
+    except OSError as error:
+        raise MediaPrepError(f"the image {source.name} cannot be read ({error})") from None
+    if expected_sha256 is not None and hashlib.sha256(data).hexdigest() != expected_sha256:
+        raise MediaPrepError(
+            f"the image {source.name} changed after it was attached (its checksum differs); "
+            "remove it from the draft and attach it again"
+        )
+    return data
+
+
+def _write(data: bytes, mime: str, out_dir: Path) -> PreparedImage:
     # The mime may have changed in _encode_within (PNG photo to JPEG): trust the bytes.
     with Image.open(io.BytesIO(data)) as check:
         actual_mime = Image.MIME.get(check.format or "", mime)
@@ -180,9 +183,6 @@ def _write(
     path = out_dir / f"{sha}.{_EXTENSION_OF.get(actual_mime, 'bin')}"
     if not path.exists():
         partial = path.with_suffix(path.suffix + ".part")
-        if copy_from is not None:
-            shutil.copyfile(copy_from, partial)
-        else:
-            partial.write_bytes(data)
+        partial.write_bytes(data)
         partial.replace(path)
     return PreparedImage(path, actual_mime, sha, len(data), width, height)

@@ -10,24 +10,13 @@ kept locally as well.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from desktop_app.domain.networks import Network
+from desktop_app.domain.platforms import platform
 from desktop_app.domain.publications import Publication
 
-if TYPE_CHECKING:
-    from desktop_app.engine.outbox import Outbox
-    from desktop_app.store.database import Store
-
-# (earliest lead time, latest lead time) each platform accepts for its own scheduling.
-PLATFORM_SCHEDULING: dict[Network, tuple[timedelta, timedelta | None]] = {
-    Network.FACEBOOK: (timedelta(minutes=10), timedelta(days=30)),
-    Network.MASTODON: (timedelta(minutes=5), None),
-    Network.WORDPRESS: (timedelta(seconds=0), None),
-}
 # Margin on top of the platform's minimum, for the time the hand-over itself takes.
 HANDOVER_MARGIN = timedelta(minutes=1)
 
@@ -52,9 +41,9 @@ def plan(network: Network, scheduled_at: datetime | None, now: datetime) -> Sche
     """How a post for ``network`` meant for ``scheduled_at`` is scheduled."""
     if scheduled_at is None or scheduled_at <= now:
         return SchedulePlan(False, None, None, "")
-    window = PLATFORM_SCHEDULING.get(network)
+    window = platform(network).scheduling  # the platform's own, if it has one
     if window is not None:
-        earliest, latest = window
+        earliest, latest = window.earliest, window.latest
         lead = scheduled_at - now
         if lead >= earliest + HANDOVER_MARGIN and (latest is None or lead <= latest):
             return SchedulePlan(True, None, scheduled_at, PLATFORM_SCHEDULE_NOTE)
@@ -66,22 +55,3 @@ def plan(network: Network, scheduled_at: datetime | None, now: datetime) -> Sche
 
 def note_for(publication: Publication) -> str:
     return PLATFORM_SCHEDULE_NOTE if publication.platform_scheduled else LOCAL_SCHEDULE_NOTE
-
-
-class ScheduledPosts:
-    """What the Scheduled view and the CLI do with posts that appear later."""
-
-    def __init__(self, store: Store, outbox: Outbox, clock: Callable[[], datetime]) -> None:
-        self._store = store
-        self._outbox = outbox
-        self._clock = clock
-
-    def list(self) -> list[Publication]:
-        with self._store.unit_of_work(read_only=True) as uow:
-            return uow.publications.scheduled(self._clock())
-
-    def reschedule(self, publication_id: str, when: datetime, actor: str) -> Publication:
-        return self._outbox.reschedule(publication_id, when, actor)
-
-    def cancel(self, publication_id: str, actor: str) -> Publication:
-        return self._outbox.cancel(publication_id, actor)

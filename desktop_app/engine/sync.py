@@ -56,7 +56,6 @@ from desktop_app.networks.base import Connector, InboxPage, RemoteItem
 from desktop_app.networks.common import WalksBack
 from desktop_app.networks.text_clean import clean_fields
 from desktop_app.store.database import Store
-from desktop_app.store.inbox import inbox_repository
 
 log = logging.getLogger(__name__)
 
@@ -404,7 +403,7 @@ class SyncEngine:
                 if self._stop.is_set() or run.given_up():
                     return self._finish(run, SyncStatus.CANCELLED, None)
                 with self._store.unit_of_work(read_only=True) as uow:
-                    cursor = inbox_repository(uow).cursor(account.id)
+                    cursor = uow.inbox.cursor(account.id)
                 page = run.connector.list_inbox(cursor)
                 if run.given_up():  # the deadline passed during the request: keep nothing more
                     return self._finish(run, SyncStatus.CANCELLED, None)
@@ -467,7 +466,7 @@ class SyncEngine:
         for item in incoming:
             try:
                 with self._store.unit_of_work() as uow:
-                    one = inbox_repository(uow).store_page(
+                    one = uow.inbox.store_page(
                         account.id, account.network, [item], cursor=None, advance_cursor=False
                     )
             except Exception:
@@ -491,9 +490,7 @@ class SyncEngine:
     ) -> PageResult:
         account = run.account
         with self._store.unit_of_work() as uow:
-            stored = inbox_repository(uow).store_page(
-                account.id, account.network, incoming, cursor=cursor
-            )
+            stored = uow.inbox.store_page(account.id, account.network, incoming, cursor=cursor)
             stale = account.status in (AccountStatus.RATE_LIMITED, AccountStatus.NEEDS_SIGN_IN)
             if (run.was_rate_limited or stale) and not run.status_restored:
                 # A page came through: the limit is over and the credentials work.

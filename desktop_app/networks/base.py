@@ -6,6 +6,7 @@ adding one module. Every method raises only the errors of ``desktop_app.domain.e
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 from desktop_app.domain.networks import Network
+from desktop_app.networks.health import AccountHealth, generic_check
 
 
 @dataclass(frozen=True)
@@ -136,3 +138,24 @@ class Connector(Protocol):
     def limits(self) -> PlatformLimits: ...
 
     def close(self) -> None: ...
+
+
+class Checkable(Protocol):
+    """A connector that can say more about its account than who it is (``accounts check``)."""
+
+    def check(self) -> AccountHealth: ...
+
+
+def check_account(
+    connector: Connector, responses: Sequence[Mapping[str, str]] = ()
+) -> AccountHealth:
+    """The connector's own ``check()`` when it has one; otherwise the default: verify the
+    identity and report what the platform said, with the rate-limit headroom of the answers'
+    headers (``responses``, collected by the caller's HTTP client). Connectors override it by
+    defining ``check``."""
+    own = getattr(connector, "check", None)
+    if callable(own):
+        result = own()
+        if isinstance(result, AccountHealth):
+            return result
+    return generic_check(connector.verify, responses)

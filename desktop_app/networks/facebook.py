@@ -1,8 +1,16 @@
 """A Facebook Page through the Graph API (version configurable, default v25.0).
 
-The user signs in once; the keyring keeps their *user* token and the connector exchanges it for
-the page's own token through ``/me/accounts`` (cached in the keyring too, fetched again when the
-Graph API says it expired). Graph API errors carry numeric codes that map to the taxonomy.
+The user signs in once (``signin.FacebookSignIn``, which exchanges the one-hour token for a 60-day
+one); the keyring keeps that *user* token and the connector takes the page's own token from it
+through ``/me/accounts`` (cached in the keyring too, fetched again when Graph answers 190). A page
+token taken with a long-lived user token does not expire, but any token may be invalidated.
+
+Graph API errors carry numeric codes that map to the taxonomy: only a token that no longer works
+(102, 190) or a missing permission asks for a new sign-in; other permission errors (10, 200-299)
+refuse one action. ``paging`` is opaque: lists follow ``paging.next`` until it is missing (feed-type
+edges page by time, comments by cursor), and a comment cursor Graph no longer accepts is replaced
+by a walk from the newest comment's second. Tokens travel in the query, so only https (loopback
+excepted).
 """
 
 from __future__ import annotations
@@ -44,18 +52,67 @@ from desktop_app.networks.common import (
     parse_time,
     require_time,
 )
+from desktop_app.networks.health import (
+    SIGN_IN_AGAIN,
+    AccountHealth,
+    Finding,
+    Severity,
+    usage_finding,
+    usage_percent,
+)
 from desktop_app.networks.http import HttpClient, decode_json, rate_limit_until, status_error
 from desktop_app.secrets import AccountSecrets
 
 PLATFORM = "Facebook"
 DEFAULT_GRAPH_VERSION = "v25.0"
 DEFAULT_GRAPH_ROOT = "https://graph.facebook.com"
+# The permissions Kanal needs on the page (pages_show_list only lists the pages).
+NEEDED_SCOPES = (
+    "pages_manage_posts",
+    "pages_read_engagement",
+    "pages_manage_engagement",
+    "pages_read_user_content",
+)
 RECENT_POSTS = 25  # the page's posts whose comments the inbox follows
 _RATE_LIMIT_CODES = frozenset({4, 17, 32, 341, 613, *range(80001, 80015)})
-_AUTH_CODES = frozenset({102, 190, 10, *range(200, 300)})
+# Only a token that no longer works means "sign in again" (Meta: 102 and 190 with its subcodes
+# 458-467). 10 and 200-299 are permission errors, often a refusal of one action ("(#200)
+# Permissions error" on someone else's comment): those are refusals, except when the message
+# names a permission the sign-in did not grant, which a new sign-in can fix.
+_AUTH_CODES = frozenset({102, 190})
+_PERMISSION_CODES = frozenset({10, *range(200, 300)})
+_MISSING_PERMISSION = re.compile(
+    r"\b(pages_[a-z_]+|publish_[a-z_]+|manage_pages)\b|not (been )?granted|has not authorized",
+    re.IGNORECASE,
+)
 _TRANSIENT_CODES = frozenset({1, 2})
+_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 _COMMENT_FIELDS = "id,message,created_time,from,parent,permalink_url,is_hidden"
 _VISITOR_POST_FIELDS = "id,message,created_time,updated_time,from,permalink_url,is_hidden"
+
+
+def require_https(url: str) -> None:
+    """Tokens travel in the query string (``access_token=``): never over plain http to a real
+    host. Loopback (the emulator, a local proxy) is the one exception."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme == "https":
+        return
+    if parts.scheme == "http" and (host in _LOOPBACK_HOSTS or host.startswith("127.")):
+        return
+    raise Rejected(
+        f"refusing to send a Facebook token to {parts.scheme}://{host} without https",
+        f"Adressen {url} använder inte https; Facebook-token skickas bara krypterat. "
+        f"Use an https:// address (e.g. {DEFAULT_GRAPH_ROOT}/{DEFAULT_GRAPH_VERSION}).",
+    )
+
+
+class ObjectGone(Rejected):
+    """The object is deleted (or never existed): Graph's 100 with subcode 33."""
+
+
+class InvalidCursor(Rejected):
+    """Graph no longer knows the item a paging cursor names (deleted, or a reset emulator)."""
 
 
 def split_graph_url(base_url: str) -> tuple[str, str]:
@@ -82,7 +139,13 @@ def graph_error(response: requests.Response, *, replay_safe: bool) -> NetworkErr
     user_message = str(error.get("error_user_msg") or error.get("error_user_title") or "")
     label = f"Graph API error {code}" + (f"/{subcode}" if subcode else "")
     if code in _AUTH_CODES:
-        return AuthExpired(f"Facebook: the sign-in no longer works or lacks a permission ({label})")
+        return AuthExpired(f"Facebook: the sign-in no longer works; sign in again ({label})")
+    if code in _PERMISSION_CODES:
+        if _MISSING_PERMISSION.search(message):
+            return AuthExpired(
+                f"Facebook: the sign-in lacks a permission; sign in again and grant it ({label})"
+            )
+        return Rejected(f"Facebook refused ({label})", user_message or message or label)
     if code in _RATE_LIMIT_CODES:
         return RateLimited(f"Facebook is rate-limiting this page ({label})", usage_until(response))
     if code in _TRANSIENT_CODES or error.get("is_transient") is True:
@@ -102,6 +165,10 @@ def graph_error(response: requests.Response, *, replay_safe: bool) -> NetworkErr
         )
     if response.status_code >= 500:
         return status_error(response, replay_safe=replay_safe, detail=label, platform=PLATFORM)
+    if code == 100 and subcode == 33:
+        return ObjectGone(f"Facebook: the object no longer exists ({label})", message)
+    if code == 100 and "cursor" in message.lower():
+        return InvalidCursor(f"Facebook refused a paging cursor ({label})", message)
     return Rejected(f"Facebook refused ({label})", user_message or message or label)
 
 
@@ -154,6 +221,7 @@ class FacebookConnector:
         self, base_url: str, page_id: str | None, secrets: AccountSecrets, http: HttpClient
     ) -> None:
         self.root, self.version = split_graph_url(base_url or DEFAULT_GRAPH_ROOT)
+        require_https(self.root)
         self.page_id = page_id or None
         self._secrets = secrets
         self._http = http
@@ -184,9 +252,8 @@ class FacebookConnector:
         query["access_token"] = token
         url = self.url(path)
         if path.startswith("http"):  # a paging.next URL: it may carry a token of its own
-            parts = urlsplit(path)
-            kept = [(k, v) for k, v in parse_qsl(parts.query) if k != "access_token"]
-            url = urlunsplit(parts._replace(query=urlencode(kept)))
+            require_https(path)
+            url = _without_token(path)
         return self._http.request(
             method,
             url,
@@ -424,6 +491,7 @@ class FacebookConnector:
             return self._visitor_page(state)
         page = self._page_id()
         afters: dict[str, str] = dict(state.get("after") or {})
+        since: dict[str, int] = dict(state.get("since") or {})
         queue: list[str] = list(state.get("queue") or [])
         if not queue:
             feed = self._page_call(
@@ -435,40 +503,72 @@ class FacebookConnector:
                 if isinstance(e, dict) and "id" in e
             ]
             afters = {k: v for k, v in afters.items() if k in queue}
+            since = {k: v for k, v in since.items() if k in queue}
         if not queue:
-            return self._visitor_page({**state, "after": afters, "queue": []})
+            return self._visitor_page({**state, "after": afters, "since": since, "queue": []})
         post_id = queue[0]
+        body, resumed = self._comments_page(post_id, afters.get(post_id), since.get(post_id))
+        data = [c for c in body.get("data", []) if isinstance(c, dict)]
+        paging = obj(body.get("paging"))
+        cursors = obj(paging.get("cursors"))
+        if data and cursors.get("after"):
+            afters[post_id] = str(cursors["after"])
+        elif resumed:
+            afters.pop(post_id, None)  # the next pass reads from `since` until a cursor comes
+        for comment in data:
+            stamp = parse_time(comment.get("created_time"))
+            if stamp is not None:
+                since[post_id] = max(int(stamp.timestamp()), int(since.get(post_id, 0)))
+        if not paging.get("next"):
+            queue.pop(0)
+        items = tuple(
+            self._item(c, post_id) for c in data if str((c.get("from") or {}).get("id", "")) != page
+        )
+        next_state = {**state, "after": afters, "since": since, "queue": queue}
+        if not queue:
+            next_state["stage"] = "visitors"
+        # Visitors' posts come after the comments, so a pass always has a next page here.
+        return InboxPage(items, encode_cursor(next_state), True)
+
+    def _comments_page(
+        self, post_id: str, after: str | None, since: int | None
+    ) -> tuple[dict[str, Any], bool]:
+        """One page of a post's comments after ``after``; (answer, whether it had to re-walk).
+
+        When Graph refuses the cursor (its comment was deleted, say), the walk starts again
+        from the second of the newest comment seen (``since``, inclusive), so comments that
+        came later still arrive; the few already read again are upserted harmlessly.
+        """
         params: dict[str, Any] = {
             "fields": _COMMENT_FIELDS,
             "filter": "stream",
             "order": "chronological",
             "limit": 100,
         }
-        if afters.get(post_id):
-            params["after"] = afters[post_id]
-        body = self._page_call("GET", f"{post_id}/comments", params=params)
-        data = [c for c in body.get("data", []) if isinstance(c, dict)]
-        paging = obj(body.get("paging"))
-        cursors = obj(paging.get("cursors"))
-        if data and cursors.get("after"):
-            afters[post_id] = str(cursors["after"])
-        if not paging.get("next"):
-            queue.pop(0)
-        items = tuple(
-            self._item(c, post_id) for c in data if str((c.get("from") or {}).get("id", "")) != page
-        )
-        next_state = {**state, "after": afters, "queue": queue}
-        if not queue:
-            next_state["stage"] = "visitors"
-        # Visitors' posts come after the comments, so a pass always has a next page here.
-        return InboxPage(items, encode_cursor(next_state), True)
+        resumed = False
+        if after:
+            try:
+                body = self._page_call(
+                    "GET", f"{post_id}/comments", params={**params, "after": after}
+                )
+                return (body if isinstance(body, dict) else {}), False
+            except InvalidCursor:
+                resumed = True
+        if isinstance(since, int):
+            params["since"] = since
+        try:
+            body = self._page_call("GET", f"{post_id}/comments", params=params)
+        except ObjectGone:
+            return {}, True  # the post was deleted while the pass was under way: skip it
+        return (body if isinstance(body, dict) else {}), resumed
 
     def _visitor_page(self, state: dict[str, Any]) -> InboxPage:
         """One page of visitors' posts on the page, newer than the newest seen in earlier passes.
 
         ``since`` is the creation second of the newest visitor post seen; ``seen`` its ids (Graph
-        compares ``since`` inclusively, at whole seconds). While a walk pages back through older
-        posts it keeps the Graph ``after`` cursor and the newest second it met (``top``).
+        compares ``since`` inclusively, at whole seconds). ``paging`` is opaque: a walk follows
+        ``paging.next`` as given (feed-type edges page by time, not by cursor) until it is
+        missing, keeping the link (without its token) and the newest second it met (``top``).
         """
         page = self._page_id()
         walk = obj(state.get("visitors"))
@@ -476,40 +576,25 @@ class FacebookConnector:
         seen = [str(i) for i in walk.get("seen") or []]
         top = walk.get("top", since)
         top_ids = [str(i) for i in walk.get("top_ids", seen)]
-        params: dict[str, Any] = {"fields": _VISITOR_POST_FIELDS, "limit": 100}
-        if isinstance(since, int):
-            params["since"] = since
-        if walk.get("after"):
-            params["after"] = str(walk["after"])
-        try:
-            body = self._page_call("GET", f"{page}/visitor_posts", params=params)
-        except Rejected:
-            if "after" not in params:
-                raise
-            # The post the cursor pointed at is gone: walk again from the newest (upserts make
-            # the items already read harmless).
-            del params["after"]
-            body = self._page_call("GET", f"{page}/visitor_posts", params=params)
+        body = self._visitor_answer(page, since, walk.get("next"))
         data = [p for p in body.get("data", []) if isinstance(p, dict) and p.get("id")]
         items = []
         for post in data:
             post_id = str(post["id"])
-            created = require_time(post.get("created_time"))
-            second = int(created.timestamp())
+            second = int(require_time(post.get("created_time")).timestamp())
             if not isinstance(top, int) or second > top:
                 top, top_ids = second, [post_id]
             elif second == top and post_id not in top_ids:
                 top_ids.append(post_id)
             if post_id not in seen:
                 items.append(self._visitor_item(post))
-        paging = obj(body.get("paging"))
-        after = obj(paging.get("cursors")).get("after")
+        next_url = obj(body.get("paging")).get("next")
         next_state = dict(state)
-        if data and paging.get("next") and after:
+        if data and isinstance(next_url, str) and next_url:
             next_state["visitors"] = {
                 "since": since,
                 "seen": seen,
-                "after": str(after),
+                "next": _without_token(next_url),
                 "top": top,
                 "top_ids": top_ids,
             }
@@ -517,6 +602,20 @@ class FacebookConnector:
         next_state["visitors"] = {"since": top, "seen": top_ids}
         next_state.pop("stage", None)
         return InboxPage(tuple(items), encode_cursor(next_state), False)
+
+    def _visitor_answer(self, page: str, since: Any, next_url: Any) -> dict[str, Any]:
+        """The first page since ``since``, or the page ``next_url`` names."""
+        params: dict[str, Any] = {"fields": _VISITOR_POST_FIELDS, "limit": 100}
+        if isinstance(since, int):
+            params["since"] = since
+        if isinstance(next_url, str) and next_url:
+            try:
+                body = self._page_call("GET", next_url)
+                return body if isinstance(body, dict) else {}
+            except Rejected:
+                pass  # the link no longer works: walk again from the newest (upserts are harmless)
+        body = self._page_call("GET", f"{page}/visitor_posts", params=params)
+        return body if isinstance(body, dict) else {}
 
     @staticmethod
     def _visitor_item(post: dict[str, Any]) -> RemoteItem:
@@ -607,8 +706,130 @@ class FacebookConnector:
             ),
         )
 
+    def check(self) -> AccountHealth:
+        """Token validity and expiry (``debug_token``), the permissions Kanal needs, the page
+        name and the rate-limit headroom (``X-App-Usage``/``X-Page-Usage``)."""
+        findings: list[Finding] = []
+        debug = self._debug_token()
+        valid = bool(debug.get("is_valid"))
+        expires_at = _epoch(debug.get("expires_at"))
+        granted = tuple(str(s) for s in debug.get("scopes") or [])
+        missing = tuple(s for s in NEEDED_SCOPES if s not in granted)
+        findings.append(_token_finding(valid, debug, expires_at))
+        if valid:
+            findings.append(_scope_finding(missing))
+        name, percent = "", None
+        if valid:
+            try:
+                identity = self.verify()
+                name = identity.display_name
+                response = self._send(
+                    "GET",
+                    self._page_id(),
+                    self._ensure_page_token(),
+                    replay_safe=True,
+                    params={"fields": "id,name"},
+                )
+                percent = usage_percent(
+                    response.headers, ("X-App-Usage", "X-Page-Usage", "X-Business-Use-Case-Usage")
+                )
+                findings.append(Finding("identity", Severity.OK, f"Posting as the page {name}."))
+                findings.append(usage_finding(percent))
+            except NetworkError as error:
+                reason = getattr(error, "reason", None) or error.message
+                findings.append(Finding("identity", Severity.PROBLEM, reason, SIGN_IN_AGAIN))
+        return AccountHealth(
+            name=name,
+            token_valid=valid,
+            expires_at=expires_at,
+            granted_scopes=granted,
+            missing_scopes=missing,
+            usage_percent=percent,
+            findings=tuple(findings),
+        )
+
+    def _debug_token(self) -> dict[str, Any]:
+        """What Graph says about the stored user token (asked with that token itself)."""
+        response = self._send(
+            "GET",
+            f"{self.root}/{self.version}/debug_token",
+            self._user_token,
+            replay_safe=True,
+            params={"input_token": self._user_token},
+        )
+        if response.status_code >= 400:
+            error = graph_error(response, replay_safe=True)
+            if isinstance(error, AuthExpired):
+                return {"is_valid": False, "error": {"message": error.message}}
+            if not isinstance(error, Rejected):
+                raise error
+            # debug_token takes a user token only from a developer of the app: ask the user's
+            # own permissions instead (no expiry then).
+            return {"is_valid": True, "scopes": self._granted_permissions(), "expires_at": None}
+        body = decode_json(response, replay_safe=True, platform=PLATFORM)
+        return obj(obj(body).get("data"))
+
+    def _granted_permissions(self) -> list[str]:
+        response = self._send("GET", self.url("me/permissions"), self._user_token, replay_safe=True)
+        if response.status_code >= 400:
+            raise graph_error(response, replay_safe=True)
+        body = decode_json(response, replay_safe=True, platform=PLATFORM)
+        return [
+            str(p.get("permission"))
+            for p in obj(body).get("data") or []
+            if isinstance(p, dict) and p.get("status") == "granted"
+        ]
+
     def close(self) -> None:
         self._http.close()
+
+
+def _epoch(value: Any) -> datetime | None:
+    """``expires_at`` of debug_token: epoch seconds, 0 meaning never."""
+    if isinstance(value, int) and value > 0:
+        return datetime.fromtimestamp(value, UTC)
+    return None
+
+
+def _token_finding(valid: bool, debug: dict[str, Any], expires_at: datetime | None) -> Finding:
+    if not valid:
+        reason = str(obj(debug.get("error")).get("message") or "the token no longer works")
+        return Finding("token", Severity.PROBLEM, f"Facebook: {reason}", SIGN_IN_AGAIN)
+    if expires_at is None:
+        return Finding("expiry", Severity.OK, "Facebook reports no expiry for the sign-in.")
+    left = expires_at - datetime.now(UTC)
+    when = f"{expires_at:%Y-%m-%d %H:%M} UTC"
+    if left < timedelta(days=1):
+        return Finding(
+            "expiry",
+            Severity.PROBLEM,
+            f"The sign-in is a short-lived token and expires {when}.",
+            "Enter the Meta app's secret and sign in again, so Kanal gets a 60-day token.",
+        )
+    if left < timedelta(days=14):
+        return Finding("expiry", Severity.WARNING, f"The sign-in expires {when}.", SIGN_IN_AGAIN)
+    return Finding("expiry", Severity.OK, f"The sign-in is valid until {when}.")
+
+
+def _scope_finding(missing: tuple[str, ...]) -> Finding:
+    if not missing:
+        return Finding("permissions", Severity.OK, "Every permission Kanal needs is granted.")
+    return Finding(
+        "permissions",
+        Severity.PROBLEM,
+        f"Permissions not granted: {', '.join(missing)}.",
+        "Sign in again and allow every permission; a live Meta app needs them approved in "
+        "App Review first (see docs/platforms.md).",
+    )
+
+
+def _without_token(url: str) -> str:
+    """A paging link as kept in a cursor: never with a token in it."""
+    parts = urlsplit(url)
+    kept = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "access_token"
+    ]
+    return urlunsplit(parts._replace(query=urlencode(kept)))
 
 
 def _code(response: requests.Response) -> int:

@@ -4,6 +4,12 @@ The platform's consent page opens in the system browser (``open_browser``, ``web
 by default; tests pass a function that drives the page). The browser is sent back to a one-shot
 listener on ``http://127.0.0.1:<random port>/callback``, which hands over the code only when the
 ``state`` matches what this flow generated. Codes, verifiers and tokens are never logged.
+
+Facebook compares the redirect URI with the app's registered list by exact match, so its
+sign-in listens on one fixed, registered loopback address (``FACEBOOK_REDIRECT_URI``, which an
+organisation may change to match its app) and keeps everything that varies in ``state``. The
+code exchange gives a user token for one hour; it is exchanged at once for a 60-day token
+(``fb_exchange_token``, which carries the app secret), whose page tokens do not expire.
 """
 
 from __future__ import annotations
@@ -20,12 +26,16 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from desktop_app.domain.errors import AuthExpired, Rejected, TemporaryFailure
+from desktop_app.networks.facebook import require_https
 from desktop_app.networks.http import HttpClient, decode_json
 from desktop_app.networks.x import SCOPES as X_SCOPES
 from desktop_app.networks.x import authorize_url_for, token_url_for
 
 OpenBrowser = Callable[[str], Any]
 CALLBACK_PATH = "/callback"
+# Kanal's registered desktop redirect for Facebook Login (enter it in the Meta app's
+# "Valid OAuth Redirect URIs"); configurable where the app registered another loopback address.
+FACEBOOK_REDIRECT_URI = "http://127.0.0.1:47321/facebook/callback"
 DEFAULT_TIMEOUT = 300.0
 FACEBOOK_SCOPES = (
     "pages_show_list",
@@ -53,10 +63,27 @@ def pkce_pair() -> tuple[str, str]:
     return verifier, challenge
 
 
-class LoopbackReceiver:
-    """A one-shot HTTP listener on 127.0.0.1 that catches the authorisation redirect."""
+def loopback_address(redirect_uri: str) -> tuple[int, str]:
+    """(port, path) of a fixed loopback redirect URI; anything else is refused."""
+    parts = urlsplit(redirect_uri)
+    if parts.scheme != "http" or parts.hostname != "127.0.0.1" or not parts.port:
+        raise ValueError(
+            f"the redirect URI {redirect_uri!r} must be http://127.0.0.1:<port>/<path> "
+            "(a loopback address registered in the app)"
+        )
+    return parts.port, parts.path or "/"
 
-    def __init__(self) -> None:
+
+class LoopbackReceiver:
+    """A one-shot HTTP listener on 127.0.0.1 that catches the authorisation redirect.
+
+    Without ``redirect_uri`` it takes any free port (platforms that accept any loopback port,
+    RFC 8252); with one it listens on exactly that port and path (Facebook's exact match).
+    """
+
+    def __init__(self, redirect_uri: str | None = None) -> None:
+        port, path = loopback_address(redirect_uri) if redirect_uri else (0, CALLBACK_PATH)
+        self._path = path
         self._result: dict[str, str] | None = None
         self._event = threading.Event()
         receiver = self
@@ -64,7 +91,7 @@ class LoopbackReceiver:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 parts = urlsplit(self.path)
-                if parts.path != CALLBACK_PATH or receiver._event.is_set():
+                if parts.path != receiver._path or receiver._event.is_set():
                     self.send_error(404)
                     return
                 query = {k: v[0] for k, v in parse_qs(parts.query).items() if v}
@@ -87,7 +114,15 @@ class LoopbackReceiver:
             def log_message(self, format: str, *args: Any) -> None:
                 return None  # the query holds the code: never log it
 
-        self._server = HTTPServer(("127.0.0.1", 0), Handler)
+        try:
+            self._server = HTTPServer(("127.0.0.1", port), Handler)
+        except OSError as error:
+            raise Rejected(
+                f"cannot listen on the sign-in redirect port {port}: {error}",
+                f"Port {port} på den här datorn används redan, så inloggningen kan inte ta emot "
+                "svaret. Stäng programmet som använder porten eller registrera en annan "
+                "redirect-adress i appen. The sign-in redirect port is in use.",
+            ) from None
         self._server.timeout = 0.2
         self._thread = threading.Thread(
             target=self._server.serve_forever, name="kanal-signin-loopback", daemon=True
@@ -96,7 +131,7 @@ class LoopbackReceiver:
 
     @property
     def redirect_uri(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}{CALLBACK_PATH}"
+        return f"http://127.0.0.1:{self._server.server_address[1]}{self._path}"
 
     def wait(self, expected_state: str, timeout: float) -> str:
         """The authorisation code, once the browser came back with the right state."""
@@ -200,9 +235,34 @@ def facebook_dialog_url(graph_root: str, version: str) -> str:
     return f"{root}/{version}/dialog/oauth"
 
 
+def exchange_for_long_lived(
+    http: HttpClient, graph_root: str, version: str, app_id: str, app_secret: str, token: str
+) -> dict[str, Any]:
+    """A short-lived (1 hour) user token for a long-lived (60 days) one.
+
+    The request carries the app secret, so it goes only where the rest of the sign-in went.
+    """
+    response = http.request(
+        "GET",
+        f"{graph_root.rstrip('/')}/{version}/oauth/access_token",
+        platform="Facebook",
+        params={
+            "grant_type": "fb_exchange_token",
+            "client_id": app_id,
+            "client_secret": app_secret,
+            "fb_exchange_token": token,
+        },
+    )
+    return _token_answer(response, "Facebook")
+
+
 @dataclass(frozen=True)
 class FacebookSignIn:
-    """Facebook Login (manual flow, with PKCE) for a user token that manages Pages."""
+    """Facebook Login (manual flow, with PKCE) for a user token that manages Pages.
+
+    With the app secret the short-lived token from the code is exchanged for a long-lived one
+    (``long_lived`` in the answer says which one it is); without it the token lasts an hour.
+    """
 
     graph_root: str
     version: str
@@ -211,11 +271,13 @@ class FacebookSignIn:
     app_secret: str | None = None
     open_browser: OpenBrowser = webbrowser.open
     timeout: float = DEFAULT_TIMEOUT
+    redirect_uri: str = FACEBOOK_REDIRECT_URI
 
     def run(self) -> dict[str, Any]:
         """Token answer with the *user* access token; the connector derives the page token."""
+        require_https(self.graph_root)  # the code, the secret and the tokens travel in queries
         verifier, challenge = pkce_pair()
-        receiver = LoopbackReceiver()
+        receiver = LoopbackReceiver(self.redirect_uri)
         try:
             code = _authorize(
                 facebook_dialog_url(self.graph_root, self.version),
@@ -246,7 +308,19 @@ class FacebookSignIn:
             )
         finally:
             receiver.close()
-        return _token_answer(response, "Facebook")
+        short = _token_answer(response, "Facebook")
+        self.http.add_secret(str(short["access_token"]))
+        if not self.app_secret:
+            return {**short, "long_lived": False}
+        long_lived = exchange_for_long_lived(
+            self.http,
+            self.graph_root,
+            self.version,
+            self.app_id,
+            self.app_secret,
+            str(short["access_token"]),
+        )
+        return {**long_lived, "long_lived": True}
 
 
 @dataclass(frozen=True)

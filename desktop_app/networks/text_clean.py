@@ -38,10 +38,6 @@ def clean_text(value: str) -> str:
     return _INVALID.sub(REPLACEMENT, value)
 
 
-def clean_optional(value: str | None) -> str | None:
-    return None if value is None else clean_text(value)
-
-
 def clean_fields(item: T) -> T:
     """A copy of a dataclass with every ``str`` field cleaned (same object when all are valid)."""
     if not dataclasses.is_dataclass(item) or isinstance(item, type):

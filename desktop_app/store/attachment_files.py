@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import uuid
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from desktop_app.domain.drafts import AttachmentRejected
 
@@ -37,6 +39,39 @@ class ImportedFile:
     mime_type: str
 
 
+class NotARegularFile(OSError):
+    """A pipe, device, socket or folder where a file was expected: never opened for reading."""
+
+
+def open_regular_file(path: Path) -> BinaryIO:
+    """Open ``path`` for reading only if it is a regular file, without ever blocking.
+
+    A FIFO opened for reading waits for a writer forever, and a device may never end: the file
+    type is checked before opening, the open itself does not block (O_NONBLOCK), and the type
+    is checked again on the open descriptor in case the path was swapped in between.
+    """
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise NotARegularFile(f"{path.name} is not a regular file")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    descriptor = os.open(path, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise NotARegularFile(f"{path.name} is not a regular file")
+        return os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a regular file, read in chunks."""
+    digest = hashlib.sha256()
+    with open_regular_file(path) as reader:
+        while chunk := reader.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
@@ -56,8 +91,10 @@ def import_image(source: Path, data_dir: Path, attachment_id: str) -> ImportedFi
         ) from None
     except OSError as error:
         raise AttachmentRejected(f"{name} could not be read ({error.strerror}).") from None
-    if source.is_dir():
+    if stat.S_ISDIR(info.st_mode):
         raise AttachmentRejected(f"{name} is a folder, not an image file.")
+    if not stat.S_ISREG(info.st_mode):
+        raise AttachmentRejected(_not_a_file(name))
     if info.st_size > MAX_ATTACHMENT_BYTES:
         raise AttachmentRejected(
             f"{name} is {_megabytes(info.st_size)}; an attached image may be at most "
@@ -90,7 +127,7 @@ def _copy_with_checksum(source: Path, target: Path, name: str) -> tuple[str, int
     digest = hashlib.sha256()
     size = 0
     try:
-        with source.open("rb") as reader, target.open("xb") as writer:
+        with open_regular_file(source) as reader, target.open("xb") as writer:
             while chunk := reader.read(_CHUNK):
                 size += len(chunk)
                 if size > MAX_ATTACHMENT_BYTES:
@@ -106,9 +143,18 @@ def _copy_with_checksum(source: Path, target: Path, name: str) -> tuple[str, int
         raise AttachmentRejected(
             f"{name} is no longer at {source} (moved or deleted?), so it was not attached."
         ) from None
+    except NotARegularFile:
+        raise AttachmentRejected(_not_a_file(name)) from None
     except (PermissionError, IsADirectoryError) as error:
         raise AttachmentRejected(f"{name} could not be read ({error.strerror}).") from None
     return digest.hexdigest(), size
+
+
+def _not_a_file(name: str) -> str:
+    return (
+        f"{name} is not a regular file (a pipe, device or socket), so it was not attached; "
+        "choose an image file."
+    )
 
 
 def _check_image(path: Path, name: str) -> str:

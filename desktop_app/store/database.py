@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from desktop_app.domain.drafts import Attachment
-from desktop_app.store.migrations import head_revisions
+from desktop_app.store.errors import SchemaTooNew
+from desktop_app.store.migrations import head_revisions, known_revisions
 from desktop_app.store.unit_of_work import UnitOfWork
 
 # How long a SQLite writer waits for another process (the window and a CLI command at once)
@@ -63,11 +64,19 @@ class Store:
     def migrate(self, revision: str = "heads") -> None:
         """Bring the schema up to date (Alembic upgrade to every head, or to ``revision``).
 
-        A quick no-op when the database is already current, so start-up stays fast.
+        A quick no-op when the database is already current, so start-up stays fast. Raises
+        ``SchemaTooNew``, touching nothing, for a database a newer Kanal has migrated.
         """
+        current = self.current_revisions()
+        newer = current - known_revisions()
+        if newer:
+            raise SchemaTooNew(
+                f"this database was last used by a newer version of Kanal (schema "
+                f"{', '.join(sorted(newer))}); install that version or newer to open it"
+            )
         if revision in ("head", "heads"):
             revision = "heads"
-            if self.current_revisions() == head_revisions():
+            if current == head_revisions():
                 return
         from desktop_app.store.migrations.runner import upgrade
 

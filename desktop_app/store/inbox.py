@@ -2,9 +2,11 @@
 
 Design (why it is fast at a million items):
 
-* ``inbox_items.seq`` is an ``INTEGER PRIMARY KEY`` - on SQLite the table's rowid - handed out in
-  the order items are first stored. "Newest" in the inbox therefore means *first seen*: the list
-  is ``ORDER BY seq DESC`` straight off the primary key, and paging is ``seq < last_seen``.
+* ``inbox_items.seq`` is an ``INTEGER PRIMARY KEY`` - on SQLite the table's rowid - that encodes
+  the time the citizen wrote (``created_at`` in milliseconds, shifted left by 12 bits, plus a
+  tie-breaker; see ``time_key``). "Newest" in the inbox therefore means newest by the platform's
+  time across every account, and the list is still ``ORDER BY seq DESC`` straight off the
+  primary key, paging ``seq < last_seen``: the order people expect at first-seen order's speed.
 * ``inbox_fts`` is an external-content FTS5 table over ``author_name``, ``author_handle`` and
   ``text`` whose rowid *is* ``seq`` (kept by triggers, created in the migration). FTS5 returns a
   match in rowid order natively, so "the newest 50 matches" is ``ORDER BY inbox_fts.rowid DESC
@@ -45,6 +47,7 @@ from sqlalchemy import (
     column,
     func,
     literal_column,
+    or_,
     select,
     table,
     text,
@@ -72,7 +75,7 @@ from desktop_app.domain.inbox import (
 )
 from desktop_app.domain.networks import Network
 from desktop_app.domain.personal_data import PersonalDataKind, personal_data_flags
-from desktop_app.store.models import Base
+from desktop_app.store.base import Base
 from desktop_app.store.publications import PublicationRow
 from desktop_app.store.sanitize import safe_item_html
 from desktop_app.store.types import UTCDateTime
@@ -86,6 +89,15 @@ FTS_TABLE = "inbox_fts"
 # SQLite's INTEGER PRIMARY KEY is the rowid only when spelled exactly INTEGER; PostgreSQL gets a
 # BIGINT identity so a department's shared store never runs out.
 SeqType = BigInteger().with_variant(Integer(), "sqlite")
+
+
+# Low bits of seq left for items written in the same millisecond (4,096 of them).
+TIME_KEY_BITS = 12
+
+
+def time_key(created_at: datetime) -> int:
+    """The first seq an item written at ``created_at`` may take (before ties are broken)."""
+    return int(created_at.timestamp() * 1000) << TIME_KEY_BITS
 
 
 class InboxItemRow(Base):
@@ -292,8 +304,53 @@ class InboxRepository:
         latest: dict[str, IncomingItem] = {}
         for item in items:  # a page may repeat an item (edited while paging); the last wins
             latest[item.remote_id] = item
+        existing = self._existing(account_id, list(latest))
+
+        now = self._uow.clock()
+        inserts: list[dict[str, Any]] = []
+        updated_ids: list[str] = []
+        unchanged = 0
+        # Oldest first, so that ties within one millisecond keep the platform's order.
+        for item in sorted(latest.values(), key=lambda i: (i.created_at, i.remote_id)):
+            html = safe_item_html(item.html, item.text)
+            old = existing.get(item.remote_id)
+            if old is None:
+                inserts.append(_new_item_row(account_id, network, item, html, now))
+                continue
+            changes = _changes_to(old, item, html)
+            if changes:
+                self._session.execute(update(ITEMS).where(ITEMS.c.seq == old.seq).values(changes))
+                updated_ids.append(old.id)
+            else:
+                unchanged += 1
+        new_ids = [row["id"] for row in inserts]
+        if inserts:
+            self._assign_time_keys(inserts)
+            self._session.execute(ITEMS.insert(), inserts)
+        if advance_cursor:
+            self.set_cursor(account_id, cursor, stream)
+        return PageResult(tuple(new_ids), tuple(updated_ids), unchanged)
+
+    def _assign_time_keys(self, inserts: list[dict[str, Any]]) -> None:
+        """Give each new row the free seq nearest above its time key (ties move up by one)."""
+        buckets = sorted({time_key(row["created_at"]) for row in inserts})
+        taken: set[int] = set()
+        for start in range(0, len(buckets), 200):
+            ranges = [
+                ITEMS.c.seq.between(bucket, bucket + (1 << TIME_KEY_BITS) - 1)
+                for bucket in buckets[start : start + 200]
+            ]
+            taken.update(self._session.execute(select(ITEMS.c.seq).where(or_(*ranges))).scalars())
+        for row in inserts:
+            seq = time_key(row["created_at"])
+            while seq in taken:
+                seq += 1
+            taken.add(seq)
+            row["seq"] = seq
+
+    def _existing(self, account_id: str, remote_ids: list[str]) -> dict[str, Any]:
+        """The stored columns the upsert compares, by remote id, read in chunks of 500."""
         existing: dict[str, Any] = {}
-        remote_ids = list(latest)
         for chunk_start in range(0, len(remote_ids), 500):
             chunk = remote_ids[chunk_start : chunk_start + 500]
             rows = self._session.execute(
@@ -302,95 +359,7 @@ class InboxRepository:
                 )
             ).all()
             existing.update({row.remote_id: row for row in rows})
-
-        now = self._uow.clock()
-        inserts: list[dict[str, Any]] = []
-        new_ids: list[str] = []
-        updated_ids: list[str] = []
-        unchanged = 0
-        # Oldest first, so that seq (first-seen order) follows the platform's order in a page.
-        for item in sorted(latest.values(), key=lambda i: (i.created_at, i.remote_id)):
-            html = safe_item_html(item.html, item.text)
-            old = existing.get(item.remote_id)
-            if old is None:
-                item_id = str(uuid.uuid4())
-                state = state_after_remote_change(InboxState.NEW, None, item.remote_state)
-                if item.remote_state is RemoteState.VISIBLE:
-                    state = InboxState.NEW
-                inserts.append(
-                    {
-                        "id": item_id,
-                        "account_id": account_id,
-                        "network": network.value,
-                        "kind": item.kind.value,
-                        "remote_id": item.remote_id,
-                        "parent_remote_id": item.parent_remote_id,
-                        "root_post_remote_id": item.root_post_remote_id,
-                        "author_name": item.author_name,
-                        "author_handle": item.author_handle,
-                        "author_avatar_url": item.author_avatar_url,
-                        "text": item.text,
-                        "html": html,
-                        "url": item.url,
-                        "created_at": item.created_at,
-                        "remote_updated_at": item.remote_updated_at,
-                        "first_seen_at": now,
-                        "remote_state": item.remote_state.value,
-                        "state": state.value,
-                        "assigned_to": None,
-                        "answered_at": None,
-                        "answered_by": None,
-                        "reply_remote_id": None,
-                        "flags": _flags_to_text(personal_data_flags(item.text)),
-                    }
-                )
-                new_ids.append(item_id)
-                continue
-            changes: dict[str, Any] = {}
-            old_remote = RemoteState(old.remote_state)
-            if item.remote_state is RemoteState.DELETED:
-                # A deleted item is kept as it was last seen: platforms report deletions with
-                # the content blanked, and the record is what the authority must keep.
-                if old_remote is not RemoteState.DELETED:
-                    changes["remote_state"] = item.remote_state.value
-                    changes["state"] = InboxState.DELETED.value
-                if changes:
-                    self._session.execute(
-                        update(ITEMS).where(ITEMS.c.seq == old.seq).values(changes)
-                    )
-                    updated_ids.append(old.id)
-                else:
-                    unchanged += 1
-                continue
-            if item.text != old.text:
-                changes["text"] = item.text
-                changes["flags"] = _flags_to_text(personal_data_flags(item.text))
-            if html != old.html:
-                changes["html"] = html
-            for name in (
-                "author_name", "author_handle", "author_avatar_url", "parent_remote_id",
-                "root_post_remote_id", "url", "remote_updated_at",
-            ):  # fmt: skip
-                value = getattr(item, name)
-                if value != getattr(old, name) and not (name == "url" and not value):
-                    changes[name] = value
-            if item.remote_state is not old_remote:
-                changes["remote_state"] = item.remote_state.value
-                new_state = state_after_remote_change(
-                    InboxState(old.state), old_remote, item.remote_state
-                )
-                if new_state.value != old.state:
-                    changes["state"] = new_state.value
-            if changes:
-                self._session.execute(update(ITEMS).where(ITEMS.c.seq == old.seq).values(changes))
-                updated_ids.append(old.id)
-            else:
-                unchanged += 1
-        if inserts:
-            self._session.execute(ITEMS.insert(), inserts)
-        if advance_cursor:
-            self.set_cursor(account_id, cursor, stream)
-        return PageResult(tuple(new_ids), tuple(updated_ids), unchanged)
+        return existing
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -499,9 +468,6 @@ class InboxRepository:
                 )
         return None
 
-    def max_seq(self) -> int:
-        return int(self._session.execute(select(func.max(ITEMS.c.seq))).scalar_one() or 0)
-
     def count_new(self) -> int:
         """Unread items (the tray icon's number)."""
         return int(
@@ -527,11 +493,6 @@ class InboxRepository:
 
     def set_state(self, item_id: str, state: InboxState) -> None:
         self._update(item_id, state=state.value)
-
-    def set_states(self, item_ids: Sequence[str], state: InboxState) -> None:
-        self._session.execute(
-            update(ITEMS).where(ITEMS.c.id.in_(list(item_ids))).values(state=state.value)
-        )
 
     def assign(self, item_id: str, person: str | None) -> None:
         self._update(item_id, assigned_to=person)
@@ -563,9 +524,6 @@ class InboxRepository:
             raise UnknownInboxItem(f"no inbox item {item_id}")
 
     # -- query building -------------------------------------------------------------------------
-
-    def _dialect(self) -> Any:
-        return self._session.get_bind().dialect
 
     def _select_seqs(self, query: InboxPageQuery, now: datetime) -> Select[Any]:
         f = query.inbox_filter
@@ -625,9 +583,66 @@ class InboxRepository:
         return statement.where(*conditions).order_by(order_key.desc()).limit(query.limit)
 
 
-def inbox_repository(uow: UnitOfWork) -> InboxRepository:
-    """The inbox repository on a unit of work (``uow.inbox`` once the store wires it in)."""
-    existing = getattr(uow, "inbox", None)
-    if isinstance(existing, InboxRepository):
-        return existing
-    return InboxRepository(uow)
+def _new_item_row(
+    account_id: str, network: Network, item: IncomingItem, html: str | None, now: datetime
+) -> dict[str, Any]:
+    """The row of an item seen for the first time."""
+    state = state_after_remote_change(InboxState.NEW, None, item.remote_state)
+    if item.remote_state is RemoteState.VISIBLE:
+        state = InboxState.NEW
+    return {
+        "id": str(uuid.uuid4()),
+        "account_id": account_id,
+        "network": network.value,
+        "kind": item.kind.value,
+        "remote_id": item.remote_id,
+        "parent_remote_id": item.parent_remote_id,
+        "root_post_remote_id": item.root_post_remote_id,
+        "author_name": item.author_name,
+        "author_handle": item.author_handle,
+        "author_avatar_url": item.author_avatar_url,
+        "text": item.text,
+        "html": html,
+        "url": item.url,
+        "created_at": item.created_at,
+        "remote_updated_at": item.remote_updated_at,
+        "first_seen_at": now,
+        "remote_state": item.remote_state.value,
+        "state": state.value,
+        "assigned_to": None,
+        "answered_at": None,
+        "answered_by": None,
+        "reply_remote_id": None,
+        "flags": _flags_to_text(personal_data_flags(item.text)),
+    }
+
+
+def _changes_to(old: Any, item: IncomingItem, html: str | None) -> dict[str, Any]:
+    """The columns a fetched item changes on its stored row (empty: nothing changed)."""
+    changes: dict[str, Any] = {}
+    old_remote = RemoteState(old.remote_state)
+    if item.remote_state is RemoteState.DELETED:
+        # A deleted item is kept as it was last seen: platforms report deletions with the
+        # content blanked, and the record is what the authority must keep.
+        if old_remote is not RemoteState.DELETED:
+            changes["remote_state"] = item.remote_state.value
+            changes["state"] = InboxState.DELETED.value
+        return changes
+    if item.text != old.text:
+        changes["text"] = item.text
+        changes["flags"] = _flags_to_text(personal_data_flags(item.text))
+    if html != old.html:
+        changes["html"] = html
+    for name in (
+        "author_name", "author_handle", "author_avatar_url", "parent_remote_id",
+        "root_post_remote_id", "url", "remote_updated_at",
+    ):  # fmt: skip
+        value = getattr(item, name)
+        if value != getattr(old, name) and not (name == "url" and not value):
+            changes[name] = value
+    if item.remote_state is not old_remote:
+        changes["remote_state"] = item.remote_state.value
+        new_state = state_after_remote_change(InboxState(old.state), old_remote, item.remote_state)
+        if new_state.value != old.state:
+            changes["state"] = new_state.value
+    return changes

@@ -41,7 +41,7 @@ from desktop_app.domain.publications import (
     PublicationState,
     check_transition,
 )
-from desktop_app.store.models import Base
+from desktop_app.store.base import Base
 from desktop_app.store.types import UTCDateTime
 
 if TYPE_CHECKING:
@@ -235,20 +235,6 @@ class PublicationRepository:
             .order_by(PublicationRow.created_at, PublicationRow.network, PublicationRow.id)
         )
         return [_from_row(row) for row in rows]
-
-    def history_ids(
-        self, filters: HistoryFilter, limit: int | None = None, offset: int = 0
-    ) -> builtins.list[str]:
-        """Ids newest first: the history view's model holds these and loads rows lazily."""
-        query = (
-            select(PublicationRow.id)
-            .where(*self._history_conditions(filters))
-            .order_by(PublicationRow.history_time.desc(), PublicationRow.id)
-            .offset(offset)
-        )
-        if limit is not None:
-            query = query.limit(limit)
-        return builtins.list(self._session.scalars(query))
 
     def history(
         self, filters: HistoryFilter, limit: int | None = None, offset: int = 0

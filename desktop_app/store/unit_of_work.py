@@ -9,14 +9,12 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from desktop_app.store.accounts import AccountRepository
+from desktop_app.store.attachments import AttachmentRepository
 from desktop_app.store.audit import AuditRepository
+from desktop_app.store.drafts import DraftRepository, RevisionRepository
+from desktop_app.store.inbox import InboxRepository
 from desktop_app.store.publications import PublicationRepository
-from desktop_app.store.repositories import (
-    AccountRepository,
-    AttachmentRepository,
-    DraftRepository,
-    RevisionRepository,
-)
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +39,7 @@ class UnitOfWork:
         self.drafts = DraftRepository(self)
         self.publications = PublicationRepository(self)
         self.audit = AuditRepository(self)
+        self.inbox = InboxRepository(self)
 
     def after_commit(self, action: Callable[[], None]) -> None:
         self._after_commit.append(action)

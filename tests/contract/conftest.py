@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.contract.wordpress_support import WordPressTarget
+from tests.support.wordpress import WordPressTarget
 
 REAL_WORDPRESS_ENV = (
     "KANAL_TEST_WORDPRESS_URL",

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.contract.wordpress_support import (
+from tests.support.wordpress import (
     COMMENT_EDIT_SHAPE,
     COMMENT_SHAPE,
     DISCOVERY_REL,

@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 from desktop_app.sandbox.server import SandboxServer
-from tests.contract.x_openapi import XContract
+from tests.support.x_openapi import XContract
 
 
 def one_pixel_png() -> bytes:

@@ -9,7 +9,7 @@ import pytest
 
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.store.database import Store
-from tests.engine.support import KEYRING_BACKEND, add_accounts, open_store
+from tests.support.engine import KEYRING_BACKEND, add_accounts, open_store
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import pytest
 from desktop_app.cli.main import main
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.store.database import Store
-from tests.engine.support import make_draft, post_text, posts_on
+from tests.support.engine import make_draft, post_text, posts_on
 
 
 def _run(capsys: pytest.CaptureFixture[str], data_dir: Path, *args: str) -> tuple[int, str]:

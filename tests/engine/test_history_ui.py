@@ -18,7 +18,7 @@ from desktop_app.store.database import Store
 from desktop_app.ui.db_worker import DatabaseWorker
 from desktop_app.ui.history_view import HistoryView, OutboxReports
 from desktop_app.ui.scheduled_view import ScheduledView
-from tests.engine.support import make_draft, open_store, running_outbox
+from tests.support.engine import make_draft, open_store, running_outbox
 
 ZONE = QTimeZone(b"Europe/Stockholm")
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -9,7 +9,7 @@ from desktop_app.domain.publications import PublicationState
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.store.database import Store
 from desktop_app.store.publications import HistoryFilter
-from tests.engine.support import Recorder, make_draft, post_text, posts_on, running_outbox
+from tests.support.engine import Recorder, make_draft, post_text, posts_on, running_outbox
 
 
 def _copies(sandbox: SandboxServer, text: str) -> dict[str, int]:
@@ -167,7 +167,7 @@ def test_sending_left_behind_by_a_dead_process_is_verified_not_duplicated(
 ) -> None:
     from datetime import UTC, datetime, timedelta
 
-    from tests.engine.support import connector_factory
+    from tests.support.engine import connector_factory
 
     targets = [accounts["x"], accounts["facebook"], accounts["wordpress"], accounts["bluesky"]]
     draft_id = make_draft(
@@ -242,7 +242,7 @@ def test_images_need_alt_text_and_go_out_re_encoded(
 
     from desktop_app.domain.publications import PublishBlocked
     from desktop_app.engine.outbox import OutboxSettings
-    from tests.engine.support import FAST_POLICY
+    from tests.support.engine import FAST_POLICY
 
     photo = tmp_path / "plogbil.png"
     Image.new("RGB", (3000, 2000), (200, 210, 230)).save(photo)
@@ -283,7 +283,7 @@ def test_scheduling_uses_the_platforms_own_where_it_exists_and_can_be_cancelled(
 ) -> None:
     from datetime import UTC, datetime, timedelta
 
-    from desktop_app.engine.scheduler import LOCAL_SCHEDULE_NOTE, ScheduledPosts, note_for
+    from desktop_app.engine.scheduler import LOCAL_SCHEDULE_NOTE, note_for
 
     when = (datetime.now(UTC) + timedelta(hours=3)).replace(microsecond=0)
     draft_id = make_draft(
@@ -316,12 +316,13 @@ def test_scheduling_uses_the_platforms_own_where_it_exists_and_can_be_cancelled(
         assert len(wp) == 1 and wp[0]["status"] == "future"
         assert _copies(sandbox, "#1010")["x"] == 0
 
-        scheduled = ScheduledPosts(store, outbox, lambda: datetime.now(UTC))
-        assert {p.network.value for p in scheduled.list()} == set(by_network)
-        cancelled_x = scheduled.cancel(by_network["x"].id, "anna")
-        cancelled_fb = scheduled.cancel(by_network["facebook"].id, "anna")
+        with store.unit_of_work(read_only=True) as uow:
+            listed = uow.publications.scheduled(datetime.now(UTC))
+        assert {p.network.value for p in listed} == set(by_network)
+        cancelled_x = outbox.cancel(by_network["x"].id, "anna")
+        cancelled_fb = outbox.cancel(by_network["facebook"].id, "anna")
         assert cancelled_x.state == cancelled_fb.state == PublicationState.CANCELLED
-        moved = scheduled.reschedule(
+        moved = outbox.reschedule(
             by_network["bluesky"].id, datetime.now(UTC) - timedelta(seconds=1), "anna"
         )
         assert moved.not_before is None
@@ -344,7 +345,7 @@ def test_two_publish_presses_at_once_queue_each_account_once(
 
     from desktop_app.domain.publications import PublishBlocked
     from desktop_app.engine.outbox import Outbox
-    from tests.engine.support import connector_factory
+    from tests.support.engine import connector_factory
 
     draft_id = make_draft(store, "Dubbelklick #1011", list(accounts.values()), title="Dubbel")
     outboxes = [Outbox(store, connector_factory()) for _ in range(4)]  # never started

@@ -15,8 +15,8 @@ from sqlalchemy import text
 from desktop_app.domain.publications import PublicationState
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.store.database import Store
-from tests.engine.support import add_accounts, make_draft, post_text, posts_on, running_outbox
-from tests.integration.test_store_postgres import fresh_schema
+from tests.support.engine import add_accounts, make_draft, post_text, posts_on, running_outbox
+from tests.support.postgres import fresh_schema
 
 pytestmark = pytest.mark.postgres
 

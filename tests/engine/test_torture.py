@@ -21,7 +21,7 @@ import pytest
 from desktop_app.domain.publications import PublicationState
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.store.publications import HistoryFilter
-from tests.engine.support import add_accounts, make_draft, open_store, post_text, posts_on
+from tests.support.engine import add_accounts, make_draft, open_store, post_text, posts_on
 
 POSTS = 200
 SEED = 2026
@@ -62,7 +62,7 @@ def _runner(data_dir: Path, log: Path) -> subprocess.Popen[bytes]:
             [
                 sys.executable,
                 "-m",
-                "tests.engine.torture_runner",
+                "tests.support.torture_runner",
                 str(data_dir),
                 str(READ_TIMEOUT_S),
             ],
@@ -74,6 +74,7 @@ def _runner(data_dir: Path, log: Path) -> subprocess.Popen[bytes]:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # up to 200 posts through kills and faults on a slow, shared machine
 def test_two_hundred_posts_arrive_exactly_once_through_faults_and_kills(
     tmp_path: Path, data_dir: Path
 ) -> None:
@@ -162,6 +163,7 @@ def test_two_hundred_posts_arrive_exactly_once_through_faults_and_kills(
     print(f"torture: {runs} runs, {kills} kills, {elapsed:.1f} s")
 
 
+@pytest.mark.timeout(300)  # two subprocess runs of up to 120 s each
 def test_kanal_publish_killed_mid_send_and_run_again_sends_each_post_once(
     tmp_path: Path, data_dir: Path
 ) -> None:

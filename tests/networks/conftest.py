@@ -10,8 +10,8 @@ import pytest
 from desktop_app.networks.http import HttpClient
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.secrets import SecretStore
-from tests.networks.helpers import fast_http, png_bytes
-from tests.networks.memory_keyring import MemoryKeyring
+from tests.support.memory_keyring import MemoryKeyring
+from tests.support.networks import fast_http, png_bytes
 
 
 @pytest.fixture

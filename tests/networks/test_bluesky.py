@@ -33,8 +33,8 @@ from desktop_app.networks.http import HttpClient
 from desktop_app.networks.link_card import fetchable, parse_card
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.secrets import SecretStore
-from tests.networks.helpers import make_account, png_bytes, store_credentials
 from tests.support.contract_bluesky import BlueskyContract, Validator, load_lexicons
+from tests.support.networks import make_account, png_bytes, store_credentials
 
 
 def connect(

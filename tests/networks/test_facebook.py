@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import socket
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,6 +13,8 @@ from uuid import uuid4
 import pytest
 import requests
 
+from desktop_app.app import open_store
+from desktop_app.config import resolve_config
 from desktop_app.domain.errors import (
     AuthExpired,
     OutcomeUnknown,
@@ -19,6 +23,7 @@ from desktop_app.domain.errors import (
     TemporaryFailure,
 )
 from desktop_app.domain.networks import Network
+from desktop_app.engine.accounts import AccountService, direct_access, sign_in_with_browser
 from desktop_app.networks.base import (
     ItemKind,
     MediaUpload,
@@ -26,13 +31,23 @@ from desktop_app.networks.base import (
     PostRequest,
     RemoteStatus,
 )
-from desktop_app.networks.facebook import FacebookConnector, split_graph_url, usage_until
+from desktop_app.networks.facebook import (
+    NEEDED_SCOPES,
+    FacebookConnector,
+    InvalidCursor,
+    graph_error,
+    split_graph_url,
+    usage_until,
+)
 from desktop_app.networks.factory import build_connector
 from desktop_app.networks.http import HttpClient
 from desktop_app.networks.signin import FacebookSignIn, SignInCancelled
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.secrets import SecretStore
-from tests.networks.helpers import ConsentBrowser, make_account, store_credentials
+from tests.support.facebook import emulated_facebook, free_redirect, registered_redirect
+from tests.support.facebook_contract import GraphContract
+from tests.support.memory_keyring import MemoryKeyring
+from tests.support.networks import ConsentBrowser, fast_http, make_account, store_credentials
 
 
 def connect(
@@ -518,3 +533,333 @@ def test_a_visitor_walk_resumes_from_its_cursor_after_a_failed_page(
     assert failed == 1
     mention_ids = [i.remote_id for i in got if i.kind is ItemKind.MENTION]
     assert sorted(mention_ids) == sorted(staged)
+
+
+# --- issue 11: day one on the real Graph API ---------------------------------------------------
+
+
+def sign_in(sandbox: SandboxServer, app_secret: str | None) -> dict[str, Any]:
+    info = sandbox.platforms()["facebook"]
+    root, version = split_graph_url(info["base_url"])
+    return FacebookSignIn(
+        root,
+        version,
+        info["app_id"],
+        HttpClient(),
+        app_secret,
+        open_browser=ConsentBrowser(),
+        timeout=20,
+        redirect_uri=registered_redirect(sandbox),
+    ).run()
+
+
+def signed_in_connector(
+    sandbox: SandboxServer, store: SecretStore, token: str, account_id: str
+) -> FacebookConnector:
+    info = sandbox.platforms()["facebook"]
+    store.set(account_id, "access_token", token)
+    account = make_account(
+        Network.FACEBOOK, info["base_url"], remote_id=info["page_ids"][0], account_id=account_id
+    )
+    connector = build_connector(account, store, HttpClient)
+    assert isinstance(connector, FacebookConnector)
+    return connector
+
+
+def test_a_signed_in_account_still_publishes_after_three_simulated_hours(
+    sandbox: SandboxServer, secret_store: SecretStore
+) -> None:
+    tokens = sign_in(sandbox, sandbox.platforms()["facebook"]["app_secret"])
+    assert tokens["long_lived"] is True and tokens["expires_in"] >= 50 * 86400
+    connector = signed_in_connector(sandbox, secret_store, tokens["access_token"], "ll")
+    connector.verify()
+    sandbox.advance(hours=3)
+    assert connector.publish(PostRequest(text=text("Tre timmar senare"), idempotency_key="k"))
+    # A fresh start (no page token cached) derives a page token from the 60-day user token.
+    secret_store.delete("ll", "page_access_token")
+    again = signed_in_connector(sandbox, secret_store, tokens["access_token"], "ll")
+    assert again.publish(PostRequest(text=text("Ny start"), idempotency_key="l")).remote_id
+
+
+def test_a_short_lived_sign_in_is_refused_after_an_hour_with_sign_in_again(
+    sandbox: SandboxServer, secret_store: SecretStore
+) -> None:
+    # A token as the code exchange gives it, never exchanged (pasted from a Graph tool, say).
+    scopes = ["pages_show_list", *NEEDED_SCOPES]
+    token = emulated_facebook(sandbox).issue_user_token(3600, scopes)["token"]
+    connector = signed_in_connector(sandbox, secret_store, token, "sl")
+    connector.verify()
+    health = connector.check()
+    assert [f.topic for f in health.findings if f.severity.value == "problem"] == ["expiry"]
+    sandbox.advance(hours=3)
+    with pytest.raises(AuthExpired):
+        connector.publish(PostRequest(text=text(), idempotency_key="m"))
+
+
+def test_sign_in_with_an_unregistered_redirect_is_blocked(sandbox: SandboxServer) -> None:
+    info = sandbox.platforms()["facebook"]
+    root, version = split_graph_url(info["base_url"])
+    with pytest.raises(AssertionError, match="URL blocked"):  # the browser stays there
+        FacebookSignIn(
+            root,
+            version,
+            info["app_id"],
+            HttpClient(),
+            info["app_secret"],
+            open_browser=ConsentBrowser(),
+            timeout=5,
+            redirect_uri=free_redirect(),  # free, but not on the app's list
+        ).run()
+
+
+def test_a_busy_redirect_port_is_a_clear_refusal(sandbox: SandboxServer) -> None:
+    info = sandbox.platforms()["facebook"]
+    root, version = split_graph_url(info["base_url"])
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        browser = ConsentBrowser()
+        with pytest.raises(Rejected) as caught:
+            FacebookSignIn(
+                root,
+                version,
+                info["app_id"],
+                HttpClient(),
+                info["app_secret"],
+                open_browser=browser,
+                timeout=5,
+                redirect_uri=f"http://127.0.0.1:{port}/facebook/callback",
+            ).run()
+    assert str(port) in str(caught.value.reason) and not browser.visited
+
+
+def test_plain_http_to_a_real_host_is_refused(secret_store: SecretStore) -> None:
+    secret_store.set("h", "access_token", "EAAsecret")
+    account = make_account(Network.FACEBOOK, "http://graph.facebook.com/v25.0", account_id="h")
+    with pytest.raises(Rejected) as caught:
+        build_connector(account, secret_store, HttpClient)
+    assert "https" in str(caught.value.reason)
+    with pytest.raises(Rejected):
+        FacebookSignIn("http://graph.example.org", "v25.0", "1", HttpClient(), "s").run()
+
+
+def graph_answer(status: int, error: dict[str, Any]) -> requests.Response:
+    response = requests.Response()
+    response.status_code = status
+    response._content = json.dumps({"error": error}).encode()
+    return response
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        ({"code": 190, "error_subcode": 463, "message": "Session has expired"}, AuthExpired),
+        ({"code": 190, "error_subcode": 467, "message": "Invalid token"}, AuthExpired),
+        ({"code": 102, "message": "Session key invalid"}, AuthExpired),
+        ({"code": 200, "message": "(#200) Permissions error"}, Rejected),
+        ({"code": 10, "message": "(#10) This content isn't available right now"}, Rejected),
+        ({"code": 283, "message": "(#283) Requires pages_read_engagement permission"}, AuthExpired),
+        ({"code": 230, "message": "(#230) Requires pages_messaging"}, AuthExpired),
+        ({"code": 100, "message": "(#100) The after cursor is invalid"}, InvalidCursor),
+    ],
+)
+def test_only_token_and_missing_permission_errors_ask_for_a_new_sign_in(
+    error: dict[str, Any], expected: type[Exception]
+) -> None:
+    mapped = graph_error(graph_answer(400, {"type": "OAuthException", **error}), replay_safe=True)
+    assert type(mapped) is expected
+    if expected is Rejected:
+        assert isinstance(mapped, Rejected) and mapped.reason == error["message"]
+
+
+def test_deleting_the_newest_comment_does_not_stop_new_comments(
+    fb: FacebookConnector, sandbox: SandboxServer
+) -> None:
+    fb.verify()
+    post = fb.publish(PostRequest(text=text(), idempotency_key="n"))
+    staged = [
+        sandbox.stage_public(
+            platform="facebook",
+            kind="comment",
+            author="A",
+            text=f"Fråga {n}",
+            post_id=post.remote_id,
+        )
+        for n in range(3)
+    ]
+    items, cursor = all_inbox(fb)
+    newest = next(i for i in items if i.remote_id == staged[-1]["id"])
+    fb.moderate(newest, ModerationAction.DELETE)  # the stored cursor now names a deleted comment
+    later = sandbox.stage_public(
+        platform="facebook", kind="comment", author="B", text="Ny fråga", post_id=post.remote_id
+    )
+    newer, cursor = all_inbox(fb, cursor)
+    assert later["id"] in {i.remote_id for i in newer}
+    afterwards = sandbox.stage_public(
+        platform="facebook", kind="comment", author="C", text="En till", post_id=post.remote_id
+    )
+    latest, _ = all_inbox(fb, cursor)
+    assert [i.remote_id for i in latest if i.remote_id == afterwards["id"]] == [afterwards["id"]]
+
+
+def test_comments_still_arrive_after_the_emulator_is_reset(
+    fb: FacebookConnector, sandbox: SandboxServer
+) -> None:
+    fb.verify()
+    seeded = sandbox.platforms()["facebook"]["page_ids"][0]
+    first = sandbox.stage_public(platform="facebook", kind="comment", author="A", text="Hej")
+    items, cursor = all_inbox(fb)
+    assert first["id"] in {i.remote_id for i in items}
+    sandbox.reset()
+    assert sandbox.platforms()["facebook"]["page_ids"][0] == seeded
+    fresh = connect(sandbox, SecretStore(MemoryKeyring()), HttpClient)
+    again = sandbox.stage_public(platform="facebook", kind="comment", author="B", text="Igen")
+    after_reset, _ = all_inbox(fresh, cursor)
+    assert again["id"] in {i.remote_id for i in after_reset}
+
+
+def test_check_reports_validity_scopes_page_and_usage(fb: FacebookConnector) -> None:
+    health = fb.check()
+    assert health.token_valid is True and health.ok
+    assert health.name == "Sandvikens kommun"
+    assert health.missing_scopes == ()
+    assert health.expires_at is not None  # the demo user token lasts 60 days
+    assert health.usage_percent is not None
+    assert {f.topic for f in health.findings} >= {"expiry", "permissions", "identity", "rate_limit"}
+    assert all(f.action for f in health.findings if f.severity.value != "ok")
+
+
+def test_check_names_missing_permissions_with_an_action(
+    sandbox: SandboxServer, secret_store: SecretStore
+) -> None:
+    info = sandbox.platforms()["facebook"]
+    token = emulated_facebook(sandbox).issue_user_token(
+        86400 * 60, ["pages_show_list", "pages_manage_posts"]
+    )["token"]
+    connector = signed_in_connector(sandbox, secret_store, token, "scopes")
+    health = connector.check()
+    assert set(health.missing_scopes) == {
+        "pages_read_engagement",
+        "pages_manage_engagement",
+        "pages_read_user_content",
+    }
+    problem = next(f for f in health.findings if f.topic == "permissions")
+    assert problem.severity.value == "problem" and "App Review" in problem.action
+    assert not health.ok
+    emulated_facebook(sandbox).invalidate_tokens("password")
+    revoked = connector.check()
+    assert revoked.token_valid is False
+    assert "Sign in again" in revoked.findings[0].action
+    assert info["app_id"]
+
+
+def test_every_request_and_answer_of_a_working_day_matches_the_graph_specs(
+    sandbox: SandboxServer, secret_store: SecretStore, image_file: Path
+) -> None:
+    """The connector's requests (parameters, enum values) and the emulator's answers (fields and
+    types of Page, PagePost, Comment, Photo; envelopes and paging as in Meta's samples)."""
+    info = sandbox.platforms()["facebook"]
+    contract = GraphContract(page_ids=tuple(info["page_ids"]))
+
+    def recorded_http() -> HttpClient:
+        client = fast_http()
+        client.session.hooks["response"].append(contract.record)
+        return client
+
+    for n in range(120):  # more than one page of visitors' posts: time-based `next`
+        sandbox.stage_public(platform="facebook", kind="mention", author="V", text=f"Besök {n}")
+    fb = connect(sandbox, secret_store, recorded_http)
+    fb.verify()
+    fb.publish(PostRequest(text=text(), idempotency_key="c1", link="https://example.org/a"))
+    fb.publish(
+        PostRequest(
+            text=text(), idempotency_key="c2", media=(MediaUpload(image_file, "image/png", "Alt"),)
+        )
+    )
+    post = fb.publish(
+        PostRequest(
+            text=text(),
+            idempotency_key="c3",
+            media=(
+                MediaUpload(image_file, "image/png", "Ett"),
+                MediaUpload(image_file, "image/png", "Två"),
+            ),
+        )
+    )
+    for n in range(3):
+        sandbox.stage_public(
+            platform="facebook", kind="comment", author="A", text=f"K {n}", post_id=post.remote_id
+        )
+    items, _ = all_inbox(fb)
+    comment = next(i for i in items if i.kind is ItemKind.COMMENT)
+    fb.reply(comment, "Tack!", "r1")
+    fb.moderate(comment, ModerationAction.HIDE)
+    fb.moderate(comment, ModerationAction.UNHIDE)
+    fb.moderate(comment, ModerationAction.DELETE)
+    scheduled = PostRequest(
+        text=text(),
+        idempotency_key="c4",
+        scheduled_at=datetime.now(UTC) + timedelta(hours=2),
+    )
+    fb.publish(scheduled)
+    assert fb.find_post(scheduled, datetime.now(UTC) - timedelta(minutes=1)) is not None
+    fb.check()
+    fb.delete_post(post.remote_id)
+    fb.close()
+    contract.assert_valid()
+    assert not contract.unknown
+    assert contract.validated >= {
+        "GET /me/accounts",
+        "GET /{page-id}/feed",
+        "GET /{page-id}/visitor_posts",
+        "GET /{page-id}/scheduled_posts",
+        "POST /{page-id}/feed",
+        "POST /{page-id}/photos",
+        "GET /{object-id}/comments",
+        "POST /{object-id}/comments",
+        "GET /{post-id}",
+        "POST /{comment-id}",
+        "DELETE /{comment-id}",
+        "DELETE /{post-id}",
+        "GET /{page-id}",
+        "GET /debug_token",
+    }
+
+
+def test_check_falls_back_to_the_users_permissions_when_debug_token_is_refused(
+    fb: FacebookConnector, sandbox: SandboxServer
+) -> None:
+    emulated_facebook(sandbox).refuse_debug_token()
+    health = fb.check()
+    assert health.token_valid is True and health.missing_scopes == () and health.ok
+    assert health.expires_at is None
+
+
+def test_an_account_added_through_the_browser_sign_in_publishes_three_hours_later(
+    sandbox: SandboxServer, secret_store: SecretStore, tmp_path: Path
+) -> None:
+    """The whole path a person takes: sign in (code, then the 60-day exchange), add the account,
+    and three simulated hours later the account's connector still publishes."""
+    info = sandbox.platforms()["facebook"]
+    store = open_store(resolve_config(data_dir=str(tmp_path / "data")))
+    try:
+        service = AccountService(direct_access(store), secret_store, fast_http)
+        credentials = sign_in_with_browser(
+            Network.FACEBOOK,
+            info["base_url"],
+            ConsentBrowser(),
+            app_id=info["app_id"],
+            app_secret=info["app_secret"],
+            redirect_uri=registered_redirect(sandbox),
+            timeout=20,
+        )
+        account = service.add(Network.FACEBOOK, info["base_url"], credentials, info["page_ids"][0])
+        sandbox.advance(hours=3)
+        connector = build_connector(account, secret_store, fast_http)
+        published = connector.publish(PostRequest(text=text("Efter lunch"), idempotency_key="x"))
+        assert published.remote_id.startswith(info["page_ids"][0])
+        assert service.verify(account.id).status.value == "working"
+        connector.close()
+    finally:
+        store.dispose()

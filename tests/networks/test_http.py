@@ -19,8 +19,8 @@ from desktop_app.networks.http import (
     redact,
     status_error,
 )
-from tests.networks.faulty_server import FaultyServer, closed_port
-from tests.networks.forward_proxy import ForwardProxy
+from tests.support.faulty_server import FaultyServer, closed_port
+from tests.support.forward_proxy import ForwardProxy
 
 
 @pytest.fixture

@@ -25,8 +25,8 @@ from desktop_app.networks.mastodon import MastodonConnector
 from desktop_app.networks.signin import MastodonSignIn, SignInCancelled
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.secrets import SecretStore
-from tests.networks.helpers import ConsentBrowser, make_account, store_credentials
 from tests.support.contract_mastodon import MastodonContract
+from tests.support.networks import ConsentBrowser, make_account, store_credentials
 
 
 def connect(

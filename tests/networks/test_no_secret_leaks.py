@@ -18,9 +18,9 @@ from desktop_app.networks.factory import build_connector
 from desktop_app.networks.http import HttpClient, redacting_file_handler
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.secrets import SecretStore
-from tests.networks.forward_proxy import ForwardProxy
-from tests.networks.helpers import make_account, store_credentials
-from tests.networks.memory_keyring import MemoryKeyring
+from tests.support.forward_proxy import ForwardProxy
+from tests.support.memory_keyring import MemoryKeyring
+from tests.support.networks import make_account, store_credentials
 
 FAULTS = (
     "status=500",

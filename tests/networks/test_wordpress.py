@@ -34,7 +34,7 @@ from desktop_app.networks.http import HttpClient
 from desktop_app.networks.wordpress import WordPressConnector, parse_link_header, post_slug
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.secrets import SecretStore
-from tests.networks.helpers import make_account, store_credentials
+from tests.support.networks import make_account, store_credentials
 
 REAL_ENV = (
     "KANAL_TEST_WORDPRESS_URL",

@@ -24,8 +24,8 @@ from desktop_app.networks.signin import SignInCancelled, XSignIn
 from desktop_app.networks.x import XConnector
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.secrets import SecretStore
-from tests.networks.helpers import ConsentBrowser, make_account, store_credentials
-from tests.networks.memory_keyring import MemoryKeyring, SimulatedCrash
+from tests.support.memory_keyring import MemoryKeyring, SimulatedCrash
+from tests.support.networks import ConsentBrowser, make_account, store_credentials
 
 
 def connect(

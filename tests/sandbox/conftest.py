@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from desktop_app.sandbox.server import SandboxServer
-from tests.contract.x_openapi import XContract
+from tests.support.x_openapi import XContract
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ import requests
 
 from desktop_app.sandbox.platforms.bluesky.web import png as web_png
 from desktop_app.sandbox.server import SandboxServer
-from tests.sandbox.test_x import png
 from tests.support.contract_bluesky import BlueskyContract
+from tests.support.images import png
 
 
 @pytest.fixture

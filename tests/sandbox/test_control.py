@@ -291,7 +291,7 @@ def _gmt_in(sb: SandboxServer, seconds: int) -> str:
 def test_wordpress_media_multipart_and_basic_auth_header(
     sb: SandboxServer, http: requests.Session
 ) -> None:
-    from tests.sandbox.test_x import png
+    from tests.support.images import png
 
     user, password = wp_auth(sb)
     token = base64.b64encode(f"{user}:{password.replace(' ', '')}".encode()).decode()

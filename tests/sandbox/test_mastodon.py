@@ -14,8 +14,8 @@ import pytest
 import requests
 
 from desktop_app.sandbox.server import SandboxServer
-from tests.sandbox.test_x import png
 from tests.support.contract_mastodon import MastodonContract
+from tests.support.images import png
 
 
 @pytest.fixture

@@ -5,8 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
-import struct
-import zlib
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -15,21 +13,7 @@ import requests
 from oauthlib.oauth1 import Client as OAuth1Client  # type: ignore[import-untyped]
 
 from desktop_app.sandbox.server import SandboxServer
-
-
-def png(width: int = 2, height: int = 1) -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    raw = b"".join(b"\x00" + b"\x00\x00\x00" * width for _ in range(height))
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
-    )
+from tests.support.images import png
 
 
 def x_info(sb: SandboxServer) -> dict[str, Any]:

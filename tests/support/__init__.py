@@ -1,1 +1,2 @@
-"""Shared test helpers, one module per area."""
+"""Shared test helpers, one module per area (facebook: the Facebook tests; mastodon and
+bluesky: their contract checks)."""

@@ -96,12 +96,12 @@ class Validator:
         return target, definition
 
     def check(self, schema: dict[str, Any], value: Any, where: str, nsid: str) -> None:
-        kind = schema.get("type")
-        handler = getattr(self, f"_{str(kind).replace('-', '_')}", None)
+        kind = str(schema.get("type"))
+        handler = _TYPES.get(kind)
         if handler is None:
             self.problems.append(f"{where}: the lexicon type {kind!r} is not known")
             return
-        handler(schema, value, where, nsid)
+        handler(self, schema, value, where, nsid)
 
     def _fail(self, where: str, message: str) -> None:
         self.problems.append(f"{where}: {message}")
@@ -226,6 +226,25 @@ class Validator:
                 return
         if schema.get("closed"):
             self._fail(where, f"$type {kind} is not one of {schema.get('refs')}")
+
+
+_TYPES: dict[str, Callable[[Validator, dict[str, Any], Any, str, str], None]] = {
+    "null": Validator._null,
+    "boolean": Validator._boolean,
+    "integer": Validator._integer,
+    "string": Validator._string,
+    "bytes": Validator._bytes,
+    "cid-link": Validator._cid_link,
+    "blob": Validator._blob,
+    "array": Validator._array,
+    "object": Validator._object,
+    "params": Validator._params,
+    "token": Validator._token,
+    "unknown": Validator._unknown,
+    "ref": Validator._ref,
+    "record": Validator._record,
+    "union": Validator._union,
+}
 
 
 def _query_params(schema: dict[str, Any], url: str) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from desktop_app.store.database import Store
 from desktop_app.ui.application import display_zone
 from desktop_app.ui.composer import ComposerWidget
 from desktop_app.ui.targets import network_target
-from tests.ui.keyboard import type_text
+from tests.support.keyboard import type_text
 
 
 def stored(reader: Store) -> list[Draft]:

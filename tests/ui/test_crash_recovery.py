@@ -20,7 +20,7 @@ from typing import IO, Any
 
 from desktop_app.config import AppConfig
 from desktop_app.store.database import Store
-from tests.ui.crash_driver import TEXT
+from tests.support.crash_driver import TEXT
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TYPING_BEFORE_KILL_S = 3.3
@@ -98,7 +98,7 @@ def stored_bodies(config: AppConfig) -> list[str]:
 def test_killed_while_typing_loses_at_most_two_seconds(config: AppConfig) -> None:
     env = child_env(config)
     typist = subprocess.Popen(
-        [sys.executable, "-m", "tests.ui.crash_driver", "--interval-ms", "30"],
+        [sys.executable, "-m", "tests.support.crash_driver", "--interval-ms", "30"],
         cwd=REPO_ROOT,
         env=env,
         stdout=subprocess.PIPE,

@@ -33,8 +33,8 @@ from desktop_app.ui.application import build_main_window
 from desktop_app.ui.db_worker import DatabaseWorker
 from desktop_app.ui.inbox.model import ItemRole
 from desktop_app.ui.main_window import SECTION_INBOX, SECTION_SCHEDULED, SECTION_SENT, MainWindow
-from tests.networks.helpers import fast_http
-from tests.networks.memory_keyring import MemoryKeyring
+from tests.support.memory_keyring import MemoryKeyring
+from tests.support.networks import fast_http
 
 WAIT_MS = 30_000
 

@@ -18,8 +18,8 @@ _DOWN_REVISION = re.compile(r"""^down_revision\s*(?::[^=]*)?=\s*(.+)$""", re.MUL
 _QUOTED = re.compile(r"""["']([^"']+)["']""")
 
 
-def head_revisions() -> frozenset[str]:
-    """The revisions no other revision builds on."""
+def _revision_graph() -> tuple[frozenset[str], frozenset[str]]:
+    """(every revision, every revision another one builds on), read from the scripts."""
     revisions: set[str] = set()
     parents: set[str] = set()
     for script in VERSIONS_DIR.glob("*.py"):
@@ -31,4 +31,15 @@ def head_revisions() -> frozenset[str]:
         down = _DOWN_REVISION.search(source)
         if down is not None:
             parents.update(_QUOTED.findall(down.group(1)))
-    return frozenset(revisions - parents)
+    return frozenset(revisions), frozenset(parents)
+
+
+def head_revisions() -> frozenset[str]:
+    """The revisions no other revision builds on."""
+    revisions, parents = _revision_graph()
+    return revisions - parents
+
+
+def known_revisions() -> frozenset[str]:
+    """Every revision this version of Kanal has a script for."""
+    return _revision_graph()[0]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, create_engine
 
+from desktop_app.store.base import complete_metadata
 from desktop_app.store.migrations.runner import include_name_for
-from desktop_app.store.models import complete_metadata
 
 target_metadata = complete_metadata()
 

@@ -26,7 +26,7 @@ from PySide6.QtCore import (
 
 from desktop_app.domain.inbox import InboxFilter, InboxItem
 from desktop_app.store.database import Store
-from desktop_app.store.inbox import InboxPageQuery, inbox_repository
+from desktop_app.store.inbox import InboxPageQuery
 from desktop_app.ui.db_worker import DatabaseWorker
 
 ItemRole = Qt.ItemDataRole.UserRole + 1
@@ -156,7 +156,7 @@ class InboxListModel(QAbstractListModel):
 
         def job(store: Store) -> tuple[list[int], dict[int, InboxItem]]:
             with store.unit_of_work(read_only=True) as uow:
-                repo = inbox_repository(uow)
+                repo = uow.inbox
                 seqs = repo.page_seqs(query, now)
                 return seqs, repo.get_many(seqs[:50])
 
@@ -204,7 +204,7 @@ class InboxListModel(QAbstractListModel):
 
         def job(store: Store) -> tuple[list[int], dict[int, InboxItem]]:
             with store.unit_of_work(read_only=True) as uow:
-                repo = inbox_repository(uow)
+                repo = uow.inbox
                 seqs = repo.page_seqs(query, now)
                 # The first screenful comes with the ids, so the first paint needs no 2nd trip.
                 return seqs, repo.get_many(seqs[:60])
@@ -258,7 +258,7 @@ class InboxListModel(QAbstractListModel):
 
         def job(store: Store) -> dict[int, InboxItem]:
             with store.unit_of_work(read_only=True) as uow:
-                return inbox_repository(uow).get_many(seqs)
+                return uow.inbox.get_many(seqs)
 
         def done(found: dict[int, InboxItem]) -> None:
             self._in_flight -= set(seqs)

@@ -51,7 +51,6 @@ from desktop_app.domain.networks import Network
 from desktop_app.engine.avatars import AvatarCache
 from desktop_app.engine.inbox_actions import InboxActions
 from desktop_app.store.database import Store
-from desktop_app.store.inbox import inbox_repository
 from desktop_app.ui.db_worker import DatabaseWorker
 from desktop_app.ui.inbox.avatars import AvatarLoader
 from desktop_app.ui.inbox.conversation import NETWORK_LABELS, ConversationPane
@@ -413,7 +412,7 @@ class InboxView(QWidget):
     def refresh_stats(self) -> None:
         def job(store: Store) -> tuple[list[ResponseStats], int]:
             with store.unit_of_work(read_only=True) as uow:
-                repo = inbox_repository(uow)
+                repo = uow.inbox
                 return repo.response_stats(), repo.count_new()
 
         self._db.submit(self, job, self._show_stats, self._show_error)
@@ -526,7 +525,7 @@ class InboxView(QWidget):
 
         def job(store: Store) -> tuple[list[InboxItem], InboxItem | None, RootPost | None]:
             with store.unit_of_work(read_only=not mark_read) as uow:
-                repo = inbox_repository(uow)
+                repo = uow.inbox
                 updated = None
                 if mark_read:
                     repo.set_state(item.id, InboxState.READ)
@@ -571,7 +570,7 @@ class InboxView(QWidget):
 
         def job(store: Store) -> InboxItem:
             with store.unit_of_work() as uow:
-                repo = inbox_repository(uow)
+                repo = uow.inbox
                 current = repo.require(item.id)
                 repo.set_state(item.id, next_state(current.state, action))
                 return repo.require(item.id)
@@ -603,7 +602,7 @@ class InboxView(QWidget):
 
         def job(store: Store) -> InboxItem:
             with store.unit_of_work() as uow:
-                repo = inbox_repository(uow)
+                repo = uow.inbox
                 repo.assign(item.id, me)
                 return repo.require(item.id)
 
