@@ -534,3 +534,46 @@ def test_kanal_sync_refuses_a_deadline_that_is_not_a_positive_number(
         )
         assert completed.returncode != 0
         assert completed.stderr.strip().count("\n") == 0 and "deadline" in completed.stderr
+
+
+class _Hangs:
+    """A connector whose inbox read never returns (until released), like a dead endpoint."""
+
+    def __init__(self, inner: Connector, release: threading.Event) -> None:
+        self._inner = inner
+        self._release = release
+        self.network = inner.network
+
+    def list_inbox(self, cursor: str | None) -> InboxPage:
+        self._release.wait(120)
+        return self._inner.list_inbox(cursor)
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+def test_one_deadline_bounds_the_windows_sync_run_while_other_accounts_finish(
+    sandbox: SandboxServer, store: Store, accounts: dict[str, str]
+) -> None:
+    release = threading.Event()
+    build = connector_factory(2.0)
+
+    def connectors(account: Account) -> Connector:
+        inner = build(account)
+        return _Hangs(inner, release) if account.id == accounts["mastodon"] else inner  # type: ignore[return-value]
+
+    settings = replace(fast_engine(store).settings, run_deadline_s=3.0)
+    engine = SyncEngine(store, connectors, settings=settings)
+    try:
+        started = time.monotonic()
+        results = {r.account_id: r for r in engine.sync()}
+        elapsed = time.monotonic() - started
+    finally:
+        release.set()
+    assert elapsed < 20, elapsed  # 3 s, plus a generous margin for a busy machine
+    hung = results[accounts["mastodon"]]
+    assert hung.status is SyncStatus.FAILED and "deadline" in (hung.error or "")
+    others = [r for a, r in results.items() if a != accounts["mastodon"]]
+    assert others and all(r.status is SyncStatus.OK for r in others), others
+    with pytest.raises(ValueError):
+        engine.sync(deadline_s=float("nan"))
