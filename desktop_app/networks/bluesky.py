@@ -23,6 +23,7 @@ from PIL import Image, UnidentifiedImageError
 
 from desktop_app.domain.errors import AuthExpired, NetworkError, Rejected, TemporaryFailure
 from desktop_app.domain.networks import Network
+from desktop_app.domain.platforms import platform
 from desktop_app.networks.base import (
     Identity,
     InboxPage,
@@ -61,8 +62,9 @@ _SESSION_ERRORS = frozenset({"ExpiredToken", "InvalidToken", "AuthenticationRequ
 # is no tag. Python's re has no \p{P}, so punctuation is judged by unicodedata (see tag_spans).
 _TAG = re.compile(r"(?:^|(?<=\s))[#\uff03]([^\s\u00ad\u2060\u200a-\u200d\u20e2]+)")
 TAG_MAX_GRAPHEMES = 64  # app.bsky.richtext.facet#tag: maxGraphemes 64, maxLength 640
-# app.bsky.embed.images#image: "May be up to 2 MB, formerly limited to 1 MB" (maxSize 2000000).
-MAX_IMAGE_BYTES = 2_000_000
+# app.bsky.embed.images#image maxSize, from the platform facts (2,000,000 bytes: "May be up
+# to 2 MB, formerly limited to 1 MB").
+MAX_IMAGE_BYTES = platform(Network.BLUESKY).media.max_image_bytes
 # app.bsky.embed.external#external thumb: maxSize 1000000.
 MAX_THUMB_BYTES = 1_000_000
 DEFAULT_LANGUAGE = "sv"
