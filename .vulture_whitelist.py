@@ -57,7 +57,10 @@ _.RULES  # domain/publications.py FailureKind member, stored in rows
 _.down_revision  # Alembic revision files
 _.branch_labels
 _.depends_on
-_.getSession  # sandbox/platforms/bluesky.py: XRPC methods dispatched by NSID ("_" + name)
+_.getSession  # sandbox/platforms/bluesky/routes.py: XRPC methods dispatched by NSID
+_._create_session
+_._refresh_session
+_._resolve_handle
 _._getSession
 _._deleteSession
 _._createRecord
@@ -74,6 +77,23 @@ _._getPosts
 _._getPostThread
 _._getProfile
 _._comments  # sandbox/platforms/wordpress.py: routed by resource name
+_._r_verify_credentials  # sandbox/platforms/mastodon/routes.py: REST routes by name
+_._r_app_credentials
+_._r_post_status
+_._r_get_status
+_._r_status_context
+_._r_delete_status
+_._r_account_statuses
+_._r_relationship
+_._r_notifications
+_._r_list_scheduled
+_._r_get_scheduled
+_._r_delete_scheduled
+_._r_put_scheduled
+_._r_upload
+_._r_get_media
+_._r_put_media
+_._r_report
 
 
 # Dead code in other helpers' files, to be removed there (issue 10); listed in the report.

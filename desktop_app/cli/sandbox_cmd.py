@@ -60,14 +60,17 @@ def _serve(args: argparse.Namespace, ctx: CliContext) -> int:
             parse_fault(spec)
         except ValueError as error:
             raise CliError(f"bad --fault: {error}") from error
-    server = SandboxServer(
-        host=args.host,
-        port=args.port,
-        seed=args.seed,
-        latency_ms=args.latency_ms,
-        faults=list(args.fault),
-        public_rate=args.public_rate,
-    )
+    try:
+        server = SandboxServer(
+            host=args.host,
+            port=args.port,
+            seed=args.seed,
+            latency_ms=args.latency_ms,
+            faults=list(args.fault),
+            public_rate=args.public_rate,
+        )
+    except ValueError as error:  # a negative latency or public rate
+        raise CliError(f"bad sandbox setting: {error}") from error
     try:
         server.start()
     except OSError as error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from typing import Any
 
@@ -12,6 +13,8 @@ from desktop_app.domain.accounts import Account
 from desktop_app.engine.connectors import AccountConnectors
 from desktop_app.engine.sync import AccountSyncResult, SyncEngine, SyncStatus
 from desktop_app.secrets import SecretStore
+
+DEFAULT_DEADLINE_S = 180.0
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -23,6 +26,16 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         default=60.0,
         metavar="SECONDS",
         help="how long to wait for a rate-limited account's reset (default 60)",
+    )
+    parser.add_argument(
+        "--deadline",
+        type=float,
+        default=DEFAULT_DEADLINE_S,
+        metavar="SECONDS",
+        help=(
+            "end the whole run after this long, whatever hangs "
+            f"(default {DEFAULT_DEADLINE_S:g}); unfinished accounts continue next time"
+        ),
     )
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(func=_sync)
@@ -39,8 +52,12 @@ def _sync(args: argparse.Namespace, ctx: CliContext) -> int:
         unknown = [a for a in wanted if a not in accounts]
         if unknown:
             raise CliError(f"no such account: {', '.join(unknown)}")
-    engine = SyncEngine(store, AccountConnectors(SecretStore(), timeout=(10.0, 30.0)))
-    results = engine.sync(wanted, max_wait_s=max(0.0, args.max_wait))
+    if not math.isfinite(args.deadline) or args.deadline <= 0:
+        raise CliError("--deadline must be a positive number of seconds")
+    # No single read may outlast the run's deadline either.
+    read_timeout = max(1.0, min(30.0, args.deadline))
+    engine = SyncEngine(store, AccountConnectors(SecretStore(), timeout=(10.0, read_timeout)))
+    results = engine.sync(wanted, max_wait_s=max(0.0, args.max_wait), deadline_s=args.deadline)
     payload = [_result_payload(r, accounts[r.account_id]) for r in results]
     ctx.emit({"accounts": payload}, "\n".join(_human(r, accounts[r.account_id]) for r in results))
     failed = [r for r in results if r.status is not SyncStatus.OK]

@@ -15,17 +15,29 @@ How it behaves:
   TemporaryFailure and OutcomeUnknown (a read is safe to repeat) back off with jitter a few
   times; AuthExpired marks the account "needs sign-in"; Rejected ends that account's run with the
   platform's reason.
+* The first sync of an account walks back to a horizon (``first_sync_horizon_days``, default
+  14): a connector that can walk back (``set_horizon``) is told how far before its first page;
+  later syncs resume from the stored cursor and stay incremental.
+* Every remote item passes ONE choke point before the store (``_incoming``): its text is made
+  valid Unicode (networks.text_clean) and an item that still cannot be converted or stored is
+  skipped and logged, so one bad item never stops an account's sync.
+* One overall deadline bounds a run (``deadline_s``): accounts still running or waiting then end
+  as failed with a message that says so. Workers are daemon threads, so a request hanging on a
+  dead endpoint cannot hold the run (or the process) beyond it.
 * Plain callbacks report progress; the UI adapts them to Qt signals. No Qt here.
 """
 
 from __future__ import annotations
 
+import functools
 import heapq
 import logging
+import math
+import queue
 import random
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -40,7 +52,9 @@ from desktop_app.domain.errors import (
     TemporaryFailure,
 )
 from desktop_app.domain.inbox import InboxKind, IncomingItem, PageResult, RemoteState
-from desktop_app.networks.base import Connector, RemoteItem
+from desktop_app.networks.base import Connector, InboxPage, RemoteItem
+from desktop_app.networks.common import WalksBack
+from desktop_app.networks.text_clean import clean_fields
 from desktop_app.store.database import Store
 
 log = logging.getLogger(__name__)
@@ -69,6 +83,8 @@ class SyncSettings:
     backoff_max_s: float = 30.0
     max_rate_limit_wait_s: float = 900.0
     interval_s: float = 120.0  # periodic sync
+    first_sync_horizon_days: float = 14.0  # how far back an account's first sync reads
+    run_deadline_s: float = 300.0  # one run never takes longer (a hanging endpoint)
 
 
 @dataclass(frozen=True)
@@ -80,6 +96,7 @@ class AccountSyncResult:
     pages: int
     error: str | None = None
     retry_at: datetime | None = None
+    skipped: tuple[str, ...] = ()  # remote ids of items that could not be kept (logged)
 
 
 @dataclass(frozen=True)
@@ -122,6 +139,47 @@ class _AccountRun:
     temporary_failures: int = 0
     was_rate_limited: bool = False
     status_restored: bool = False
+    skipped: list[str] = field(default_factory=list)
+    abandoned: bool = False  # the run's deadline passed; the worker stops at its next step
+
+    def given_up(self) -> bool:
+        """Whether the coordinator gave up on this account (set from another thread)."""
+        return self.abandoned
+
+
+class _DaemonWorkers:
+    """A tiny pool of daemon threads: unlike ThreadPoolExecutor, nothing joins them at exit.
+
+    A request hanging on a dead endpoint then holds only its own thread, never the run that
+    gave up on it at the deadline, nor the process (``kanal sync``) that wants to exit.
+    """
+
+    def __init__(self, workers: int) -> None:
+        self._tasks: queue.SimpleQueue[tuple[Future[object], Callable[[], object]] | None]
+        self._tasks = queue.SimpleQueue()
+        self._workers = workers
+        for index in range(workers):
+            threading.Thread(target=self._work, name=f"kanal-sync-{index}", daemon=True).start()
+
+    def submit(self, task: Callable[[], object]) -> Future[object]:
+        future: Future[object] = Future()
+        self._tasks.put((future, task))
+        return future
+
+    def _work(self) -> None:
+        while (entry := self._tasks.get()) is not None:
+            future, task = entry
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(task())
+            except BaseException as error:  # handed to the coordinator, never lost
+                future.set_exception(error)
+
+    def shutdown(self) -> None:
+        """Idle workers end; a worker still busy ends when its task does."""
+        for _ in range(self._workers):
+            self._tasks.put(None)
 
 
 @dataclass(frozen=True)
@@ -171,18 +229,26 @@ class SyncEngine:
     # -- one run ---------------------------------------------------------------------------------
 
     def sync(
-        self, account_ids: Iterable[str] | None = None, *, max_wait_s: float | None = None
+        self,
+        account_ids: Iterable[str] | None = None,
+        *,
+        max_wait_s: float | None = None,
+        deadline_s: float | None = None,
     ) -> list[AccountSyncResult]:
         """Sync the given accounts (default: all) concurrently; blocks until each is done.
 
         ``max_wait_s`` bounds how long a rate-limited or failing account is waited for within
-        this run (default: the settings' ``max_rate_limit_wait_s``).
+        this run (default: the settings' ``max_rate_limit_wait_s``); ``deadline_s`` bounds the
+        whole run (default: the settings' ``run_deadline_s``).
         """
+        overall = self.settings.run_deadline_s if deadline_s is None else deadline_s
+        if not math.isfinite(overall) or overall <= 0:
+            raise ValueError("the sync deadline must be a positive number of seconds")
         with self._run_lock:
-            return self._run(account_ids, max_wait_s)
+            return self._run(account_ids, max_wait_s, overall)
 
     def _run(
-        self, account_ids: Iterable[str] | None, max_wait_s: float | None
+        self, account_ids: Iterable[str] | None, max_wait_s: float | None, deadline_s: float
     ) -> list[AccountSyncResult]:
         with self._store.unit_of_work(read_only=True) as uow:
             accounts = uow.accounts.list()
@@ -193,57 +259,111 @@ class SyncEngine:
                 raise KeyError(f"no such account: {', '.join(sorted(unknown))}")
             accounts = [a for a in accounts if a.id in wanted]
         limit = self.settings.max_rate_limit_wait_s if max_wait_s is None else max_wait_s
-        deadline = self._clock() + timedelta(seconds=limit)
+        started = self._clock()
+        deadline = started + timedelta(seconds=limit)
+        run_deadline = started + timedelta(seconds=deadline_s)
         results: dict[str, AccountSyncResult] = {}
         pending: list[_Scheduled] = []
         order = 0
         workers = max(1, min(self.settings.max_workers, len(accounts)))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kanal-sync") as pool:
-            running: dict[Future[_Resume | AccountSyncResult], _AccountRun] = {}
+        pool = _DaemonWorkers(workers)
+        running: dict[Future[object], _AccountRun] = {}
+        try:
             for account in accounts:
                 run = _AccountRun(account)
-                running[pool.submit(self._run_account, run)] = run
+                running[pool.submit(functools.partial(self._run_account, run))] = run
             while running or pending:
+                now = self._clock()
                 if self._stop.is_set():
                     for scheduled in pending:
                         run = scheduled.run
                         results[run.account.id] = self._finish(run, SyncStatus.CANCELLED, None)
                     pending.clear()
-                now = self._clock()
+                if now >= run_deadline:
+                    self._give_up(running, pending, results, deadline_s)
+                    break
                 while pending and pending[0].at <= now:
                     run = heapq.heappop(pending).run
-                    running[pool.submit(self._run_account, run)] = run
-                if not running:
-                    if not pending:
-                        break
-                    self._stop.wait(min(0.5, (pending[0].at - now).total_seconds()))
-                    continue
-                timeout = 0.5  # notice stop() and due re-submissions promptly
+                    running[pool.submit(functools.partial(self._run_account, run))] = run
+                timeout = min(0.5, max(0.0, (run_deadline - now).total_seconds()))
                 if pending:
                     timeout = min(timeout, max(0.0, (pending[0].at - now).total_seconds()))
+                if not running:
+                    self._stop.wait(timeout)
+                    continue
                 done, _ = wait(list(running), timeout=timeout, return_when=FIRST_COMPLETED)
                 for future in done:
                     run = running.pop(future)
-                    outcome = future.result()
-                    account_id = run.account.id
-                    if isinstance(outcome, AccountSyncResult):
-                        results[account_id] = outcome
-                    elif self._stop.is_set():
-                        results[account_id] = self._finish(
-                            run, SyncStatus.CANCELLED, outcome.reason
-                        )
-                    elif outcome.at > deadline:
-                        status = (
-                            SyncStatus.RATE_LIMITED if run.was_rate_limited else SyncStatus.FAILED
-                        )
-                        results[account_id] = self._finish(run, status, outcome.reason, outcome.at)
+                    settled = self._settle(run, future.result(), min(deadline, run_deadline))
+                    if isinstance(settled, AccountSyncResult):
+                        results[run.account.id] = settled
                     else:
                         order += 1
-                        heapq.heappush(pending, _Scheduled(outcome.at, order, run))
+                        heapq.heappush(pending, _Scheduled(settled, order, run))
+        finally:
+            pool.shutdown()
         ordered = [results[a.id] for a in accounts if a.id in results]
         if self._callbacks.on_run_done is not None:
             self._callbacks.on_run_done(ordered)
         return ordered
+
+    def _settle(
+        self, run: _AccountRun, outcome: object, latest: datetime
+    ) -> AccountSyncResult | datetime:
+        """An account's step ended: its result, or when to resume it (not after ``latest``)."""
+        if isinstance(outcome, AccountSyncResult):
+            return outcome
+        if not isinstance(outcome, _Resume):
+            raise TypeError(f"unexpected sync outcome {outcome!r}")
+        if self._stop.is_set():
+            return self._finish(run, SyncStatus.CANCELLED, outcome.reason)
+        if outcome.at > latest:
+            status = SyncStatus.RATE_LIMITED if run.was_rate_limited else SyncStatus.FAILED
+            return self._finish(run, status, outcome.reason, outcome.at)
+        return outcome.at
+
+    def _give_up(
+        self,
+        running: dict[Future[object], _AccountRun],
+        pending: list[_Scheduled],
+        results: dict[str, AccountSyncResult],
+        deadline_s: float,
+    ) -> None:
+        """The run's deadline passed: every account not done yet ends as failed, now."""
+        message = f"the sync run's deadline of {deadline_s:g} s passed; the rest comes next time"
+        for future, run in list(running.items()):
+            if future.done() and isinstance(future.result(), AccountSyncResult):
+                results[run.account.id] = future.result()  # type: ignore[assignment]
+                continue
+            run.abandoned = True  # its worker closes the connector when its request returns
+            results[run.account.id] = self._result(run, SyncStatus.FAILED, message)
+        for scheduled in pending:
+            results[scheduled.run.account.id] = self._finish(
+                scheduled.run, SyncStatus.FAILED, message
+            )
+        running.clear()
+        pending.clear()
+
+    def _result(
+        self,
+        run: _AccountRun,
+        status: SyncStatus,
+        error: str | None,
+        retry_at: datetime | None = None,
+    ) -> AccountSyncResult:
+        result = AccountSyncResult(
+            run.account.id,
+            status,
+            run.new,
+            run.updated,
+            run.pages,
+            error,
+            retry_at,
+            tuple(run.skipped),
+        )
+        if self._callbacks.on_account_done is not None:
+            self._callbacks.on_account_done(result)
+        return result
 
     def _finish(
         self,
@@ -258,16 +378,13 @@ class SyncEngine:
             except Exception:  # closing must not turn a finished sync into a failure
                 log.warning("closing the connector of %s failed", run.account.id, exc_info=True)
             run.connector = None
+        if run.abandoned:  # the coordinator already reported this account
+            return AccountSyncResult(run.account.id, status, run.new, run.updated, run.pages)
         if retry_at is not None:
             self._not_before[run.account.id] = retry_at
         else:
             self._not_before.pop(run.account.id, None)
-        result = AccountSyncResult(
-            run.account.id, status, run.new, run.updated, run.pages, error, retry_at
-        )
-        if self._callbacks.on_account_done is not None:
-            self._callbacks.on_account_done(result)
-        return result
+        return self._result(run, status, error, retry_at)
 
     def _run_account(self, run: _AccountRun) -> _Resume | AccountSyncResult:
         """Fetch and store pages until the account is up to date; never sleeps.
@@ -279,25 +396,18 @@ class SyncEngine:
         try:
             if run.connector is None:
                 run.connector = self._connectors(account)
+                if isinstance(run.connector, WalksBack):
+                    days = self.settings.first_sync_horizon_days
+                    run.connector.set_horizon(self._clock() - timedelta(days=days))
             while run.pages < self.settings.max_pages_per_run:
-                if self._stop.is_set():
+                if self._stop.is_set() or run.given_up():
                     return self._finish(run, SyncStatus.CANCELLED, None)
                 with self._store.unit_of_work(read_only=True) as uow:
                     cursor = uow.inbox.cursor(account.id)
                 page = run.connector.list_inbox(cursor)
-                incoming = [incoming_from_remote(item) for item in page.items]
-                with self._store.unit_of_work() as uow:
-                    stored = uow.inbox.store_page(
-                        account.id, account.network, incoming, cursor=page.cursor
-                    )
-                    stale = account.status in (
-                        AccountStatus.RATE_LIMITED,
-                        AccountStatus.NEEDS_SIGN_IN,
-                    )
-                    if (run.was_rate_limited or stale) and not run.status_restored:
-                        # A page came through: the limit is over and the credentials work.
-                        uow.accounts.update_status(account.id, AccountStatus.WORKING)
-                        run.status_restored = True
+                if run.given_up():  # the deadline passed during the request: keep nothing more
+                    return self._finish(run, SyncStatus.CANCELLED, None)
+                stored = self._store_page(run, page)
                 run.pages += 1
                 run.temporary_failures = 0
                 run.new += len(stored.new_ids)
@@ -334,6 +444,81 @@ class SyncEngine:
         except Exception as error:  # a bug in one connector must not stop the other accounts
             log.exception("sync of account %s failed", account.id)
             return self._finish(run, SyncStatus.FAILED, f"{type(error).__name__}: {error}")
+
+    def _store_page(self, run: _AccountRun, page: InboxPage) -> PageResult:
+        """Keep one fetched page and move the cursor in one unit of work.
+
+        Should the page as a whole not be storable, its items are kept one by one and those
+        that still fail are skipped (logged, and named in the result), so one bad item never
+        stops the account's sync; the cursor moves on only after that.
+        """
+        account = run.account
+        incoming = self._incoming(run, page.items)
+        try:
+            return self._store_items(run, incoming, page.cursor)
+        except Exception:
+            if not incoming:
+                raise
+            log.warning("a page of %s could not be kept whole; item by item", account.id)
+        new: list[str] = []
+        updated: list[str] = []
+        unchanged = 0
+        for item in incoming:
+            try:
+                with self._store.unit_of_work() as uow:
+                    one = uow.inbox.store_page(
+                        account.id, account.network, [item], cursor=None, advance_cursor=False
+                    )
+            except Exception:
+                log.warning(
+                    "item %s of account %s could not be kept; skipped",
+                    item.remote_id,
+                    account.id,
+                    exc_info=True,
+                )
+                run.skipped.append(item.remote_id)
+                continue
+            new.extend(one.new_ids)
+            updated.extend(one.updated_ids)
+            unchanged += one.unchanged
+        # A store that is down fails here too, and the page is fetched again next time.
+        self._store_items(run, [], page.cursor)
+        return PageResult(tuple(new), tuple(updated), unchanged)
+
+    def _store_items(
+        self, run: _AccountRun, incoming: list[IncomingItem], cursor: str | None
+    ) -> PageResult:
+        account = run.account
+        with self._store.unit_of_work() as uow:
+            stored = uow.inbox.store_page(account.id, account.network, incoming, cursor=cursor)
+            stale = account.status in (AccountStatus.RATE_LIMITED, AccountStatus.NEEDS_SIGN_IN)
+            if (run.was_rate_limited or stale) and not run.status_restored:
+                # A page came through: the limit is over and the credentials work.
+                uow.accounts.update_status(account.id, AccountStatus.WORKING)
+                run.status_restored = True
+        return stored
+
+    @staticmethod
+    def _incoming(run: _AccountRun, items: Iterable[RemoteItem]) -> list[IncomingItem]:
+        """THE choke point where every platform's items enter Kanal: text made valid, bad skipped.
+
+        Here rather than in each connector, so all five platforms (and any added later) get the
+        same treatment from one place; the connectors stay thin readers of their APIs.
+        """
+        incoming: list[IncomingItem] = []
+        for item in items:
+            try:
+                incoming.append(incoming_from_remote(clean_fields(item)))
+            except Exception:
+                remote_id = str(getattr(item, "remote_id", "?"))
+                log.warning(
+                    "item %s of account %s is malformed; skipped",
+                    remote_id,
+                    run.account.id,
+                    exc_info=True,
+                )
+                run.skipped.append(remote_id)
+        return incoming
 
     def _mark_account(self, account_id: str, status: AccountStatus, until: datetime | None) -> None:
         try:
@@ -385,7 +570,11 @@ class SyncEngine:
                 if due:
                     # Within a periodic run, do not wait long for one account: the next run
                     # (or its reset time) comes soon enough.
-                    self.sync(due, max_wait_s=min(60.0, self.settings.interval_s))
+                    self.sync(
+                        due,
+                        max_wait_s=min(60.0, self.settings.interval_s),
+                        deadline_s=self.settings.run_deadline_s,
+                    )
             except Exception:
                 log.exception("periodic sync failed")
             self._wake.wait(self.settings.interval_s)

@@ -44,6 +44,7 @@ class PostRequest:
     reply_to: str | None = None  # the platform's id of the post or comment answered
     link: str | None = None
     scheduled_at: datetime | None = None  # UTC; the platform's own scheduling where it has one
+    language: str = "sv"  # BCP 47 tag of the text (Bluesky's ``langs``); Swedish by default
 
 
 @dataclass(frozen=True)

@@ -9,15 +9,21 @@ from __future__ import annotations
 
 import hashlib
 import html
+import io
+import logging
 import re
 import threading
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
+from PIL import Image, UnidentifiedImageError
 
 from desktop_app.domain.errors import AuthExpired, NetworkError, Rejected, TemporaryFailure
 from desktop_app.domain.networks import Network
+from desktop_app.domain.platforms import platform
 from desktop_app.networks.base import (
     Identity,
     InboxPage,
@@ -31,7 +37,10 @@ from desktop_app.networks.base import (
 )
 from desktop_app.networks.common import decode_cursor, encode_cursor, obj, parse_time, require_time
 from desktop_app.networks.http import HttpClient, decode_json, status_error
+from desktop_app.networks.link_card import fetch_card, fetch_image
 from desktop_app.secrets import AccountSecrets
+
+log = logging.getLogger(__name__)
 
 PLATFORM = "Bluesky"
 POST_COLLECTION = "app.bsky.feed.post"
@@ -48,6 +57,17 @@ _MENTION = re.compile(
     r"(?<![\w@.])@((?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)"
 )
 _SESSION_ERRORS = frozenset({"ExpiredToken", "InvalidToken", "AuthenticationRequired"})
+# Hashtags as the official client detects them: after a space or at the start, "#" or "＃",
+# up to the next space; trailing punctuation is not part of the tag, and a tag of digits only
+# is no tag. Python's re has no \p{P}, so punctuation is judged by unicodedata (see tag_spans).
+_TAG = re.compile(r"(?:^|(?<=\s))[#\uff03]([^\s\u00ad\u2060\u200a-\u200d\u20e2]+)")
+TAG_MAX_GRAPHEMES = 64  # app.bsky.richtext.facet#tag: maxGraphemes 64, maxLength 640
+# app.bsky.embed.images#image maxSize, from the platform facts (2,000,000 bytes: "May be up
+# to 2 MB, formerly limited to 1 MB").
+MAX_IMAGE_BYTES = platform(Network.BLUESKY).media.max_image_bytes
+# app.bsky.embed.external#external thumb: maxSize 1000000.
+MAX_THUMB_BYTES = 1_000_000
+DEFAULT_LANGUAGE = "sv"
 
 
 def tid_for(idempotency_key: str) -> str:
@@ -80,6 +100,56 @@ def link_spans(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+def tag_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, tag without "#") of each hashtag, in characters."""
+    found = []
+    for match in _TAG.finditer(text):
+        tag = match.group(1)
+        while tag and unicodedata.category(tag[-1]).startswith("P"):
+            tag = tag[:-1]
+        if not tag or all(c.isdigit() or unicodedata.category(c).startswith("P") for c in tag):
+            continue
+        if _grapheme_count(tag) > TAG_MAX_GRAPHEMES:
+            continue
+        start = match.start()
+        found.append((start, start + 1 + len(tag), tag))
+    return found
+
+
+def _grapheme_count(text: str) -> int:
+    import grapheme
+
+    return int(grapheme.length(text))
+
+
+def aspect_ratio(data: bytes) -> dict[str, int] | None:
+    """An image's width and height (``app.bsky.embed.defs#aspectRatio``), None when unreadable."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+    except (UnidentifiedImageError, OSError, ValueError):
+        return None
+    return {"width": width, "height": height} if width > 0 and height > 0 else None
+
+
+def pds_endpoint(did_doc: object) -> str | None:
+    """The ``#atproto_pds`` service of a DID document: the account's own PDS."""
+    services = did_doc.get("service") if isinstance(did_doc, dict) else None
+    for service in services if isinstance(services, list) else []:
+        if not isinstance(service, dict):
+            continue
+        if (
+            str(service.get("id", "")).endswith("#atproto_pds")
+            and service.get("type") == "AtprotoPersonalDataServer"
+        ):
+            endpoint = str(service.get("serviceEndpoint") or "").rstrip("/")
+            parts = urlsplit(endpoint)
+            loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
+            if parts.scheme == "https" or (parts.scheme == "http" and loopback):
+                return endpoint
+    return None
+
+
 def mention_spans(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group(1).lower()) for m in _MENTION.finditer(text)]
 
@@ -97,10 +167,21 @@ class BlueskyConnector:
 
     network = Network.BLUESKY
 
-    def __init__(self, base_url: str, secrets: AccountSecrets, http: HttpClient) -> None:
-        self.pds = (base_url or "https://bsky.social").rstrip("/")
+    def __init__(
+        self,
+        base_url: str,
+        secrets: AccountSecrets,
+        http: HttpClient,
+        web: HttpClient | None = None,
+    ) -> None:
+        # Sign-in goes to the service the account was added with (the entryway, bsky.social by
+        # default); everything else to the account's own PDS, which the session's DID
+        # document names (remembered with the session).
+        self.entryway = (base_url or "https://bsky.social").rstrip("/")
+        self.pds = (secrets.get("pds") or self.entryway).rstrip("/")
         self._secrets = secrets
         self._http = http
+        self._web = web  # for link cards: short timeouts, no retries, never the session's token
         self._lock = threading.RLock()
         self._identifier = secrets.require("identifier")
         self._password = secrets.require("app_password")
@@ -111,11 +192,12 @@ class BlueskyConnector:
         http.add_secret(self._refresh)
         self._did = secrets.get("did")
         self._handle: str | None = None
+        self._horizon: datetime | None = None
 
     # -- session --------------------------------------------------------------------------------
 
-    def _xrpc(self, nsid: str) -> str:
-        return f"{self.pds}/xrpc/{nsid}"
+    def _xrpc(self, nsid: str, host: str | None = None) -> str:
+        return f"{host or self.pds}/xrpc/{nsid}"
 
     @staticmethod
     def _error_name(response: requests.Response) -> tuple[str, str]:
@@ -147,16 +229,21 @@ class BlueskyConnector:
         self._http.add_secret(self._refresh)
         self._did = str(body.get("did") or self._did or "")
         self._handle = str(body.get("handle") or self._handle or "") or None
+        own = pds_endpoint(body.get("didDoc"))
+        if own and own != self.pds:
+            log.info("Bluesky account %s lives on its own PDS %s", self._did, own)
+            self.pds = own
         # The refresh token first: with it a crash before the access token is saved costs nothing.
         self._secrets.set("refresh_jwt", self._refresh)
         self._secrets.set("access_jwt", self._access)
         self._secrets.set("did", self._did)
+        self._secrets.set("pds", self.pds)
 
     def create_session(self) -> None:
         with self._lock:
             response = self._http.request(
                 "POST",
-                self._xrpc("com.atproto.server.createSession"),
+                self._xrpc("com.atproto.server.createSession", self.entryway),
                 platform=PLATFORM,
                 replay_safe=True,  # a second session is harmless
                 json={"identifier": self._identifier, "password": self._password},
@@ -258,8 +345,16 @@ class BlueskyConnector:
         )
 
     def facets(self, text: str) -> list[dict[str, Any]]:
-        """Link and mention facets; a handle that does not resolve stays plain text."""
+        """Link, hashtag and mention facets (UTF-8 byte offsets); a handle that does not
+        resolve to a DID stays plain text."""
         result: list[dict[str, Any]] = []
+        for start, end, tag in tag_spans(text):
+            result.append(
+                {
+                    "index": _byte_span(text, start, end),
+                    "features": [{"$type": "app.bsky.richtext.facet#tag", "tag": tag}],
+                }
+            )
         for start, end, url in link_spans(text):
             result.append(
                 {
@@ -287,18 +382,60 @@ class BlueskyConnector:
     def _upload(self, post: PostRequest) -> list[dict[str, Any]]:
         images = []
         for media in post.media:
-            body = self._call(
-                "POST",
-                "com.atproto.repo.uploadBlob",
-                replay_safe=True,  # an unreferenced blob is garbage-collected
-                data=media.path.read_bytes(),
-                headers={"Content-Type": media.mime_type},
-            )
-            blob = body.get("blob") if isinstance(body, dict) else None
-            if not isinstance(blob, dict):
-                raise TemporaryFailure("Bluesky answered the upload without a blob")
-            images.append({"image": blob, "alt": media.alt_text or ""})
+            data = media.path.read_bytes()
+            if len(data) > MAX_IMAGE_BYTES:
+                raise Rejected(
+                    f"the image {media.path.name} is larger than Bluesky's {MAX_IMAGE_BYTES} bytes",
+                    f"Bilden är större än Blueskys gräns på {MAX_IMAGE_BYTES // 1_000_000} MB.",
+                )
+            image: dict[str, Any] = {
+                "image": self._upload_blob(data, media.mime_type),
+                "alt": media.alt_text or "",
+            }
+            ratio = aspect_ratio(data)
+            if ratio is not None:
+                image["aspectRatio"] = ratio  # without it, clients show a square crop
+            images.append(image)
         return images
+
+    def _upload_blob(self, data: bytes, mime_type: str) -> dict[str, Any]:
+        body = self._call(
+            "POST",
+            "com.atproto.repo.uploadBlob",
+            replay_safe=True,  # an unreferenced blob is garbage-collected
+            data=data,
+            headers={"Content-Type": mime_type},
+        )
+        blob = body.get("blob") if isinstance(body, dict) else None
+        if not isinstance(blob, dict):
+            raise TemporaryFailure("Bluesky answered the upload without a blob")
+        return blob
+
+    def _link_card(self, text: str) -> dict[str, Any] | None:
+        """``app.bsky.embed.external`` for the first link: read from that page only."""
+        links = link_spans(text)
+        if not links:
+            return None
+        url = links[0][2]
+        web = self._web_client()
+        card = fetch_card(web, url)
+        if card is None:
+            return None
+        external: dict[str, Any] = {
+            "uri": card.url,
+            "title": card.title,
+            "description": card.description,
+        }
+        if card.image_url:
+            image = fetch_image(web, card.image_url, MAX_THUMB_BYTES)
+            if image is not None:
+                external["thumb"] = self._upload_blob(*image)
+        return {"$type": "app.bsky.embed.external", "external": external}
+
+    def _web_client(self) -> HttpClient:
+        if self._web is None:
+            self._web = HttpClient(max_retries=0)
+        return self._web
 
     def _reply_refs(self, target_uri: str) -> dict[str, Any]:
         did, collection, rkey = split_at_uri(target_uri)
@@ -354,19 +491,26 @@ class BlueskyConnector:
         uri = str(found["uri"])
         return PublishedPost(uri, self._web_url(uri), parse_time(value.get("createdAt")))
 
-    def _record(self, text: str, images: list[dict[str, Any]]) -> dict[str, Any]:
+    def _record(
+        self, text: str, images: list[dict[str, Any]], language: str = DEFAULT_LANGUAGE
+    ) -> dict[str, Any]:
         record: dict[str, Any] = {
             "$type": POST_COLLECTION,
             "text": text,
             "createdAt": datetime.now(UTC)
             .isoformat(timespec="milliseconds")
             .replace("+00:00", "Z"),
+            "langs": [language or DEFAULT_LANGUAGE],  # feeds and translation go by this
         }
         facets = self.facets(text)
         if facets:
             record["facets"] = facets
         if images:
             record["embed"] = {"$type": "app.bsky.embed.images", "images": images}
+        else:
+            card = self._link_card(text)
+            if card is not None:
+                record["embed"] = card
         return record
 
     @staticmethod
@@ -378,7 +522,7 @@ class BlueskyConnector:
     def publish(self, post: PostRequest) -> PublishedPost:
         if post.scheduled_at and post.scheduled_at > datetime.now(UTC) + timedelta(minutes=1):
             raise Rejected("Bluesky cannot schedule posts", "Bluesky kan inte schemalägga.")
-        record = self._record(self._text(post), self._upload(post))
+        record = self._record(self._text(post), self._upload(post), post.language)
         if post.reply_to:
             record["reply"] = self._reply_refs(post.reply_to)
         return self._create(record, post.idempotency_key)
@@ -400,26 +544,34 @@ class BlueskyConnector:
             return self._thread_page(state, watched)
         seen = parse_time(state.get("seen"))
         top = parse_time(state.get("top"))
+        horizon = parse_time(state.get("horizon"))
+        if seen is None and horizon is None:  # the first sync walks back to the horizon
+            horizon = self._horizon or datetime.now(UTC) - timedelta(days=WATCHED_DAYS)
         params: dict[str, Any] = {"limit": PAGE_SIZE}
         if state.get("page"):
             params["cursor"] = state["page"]
         body = self._call("GET", "app.bsky.notification.listNotifications", params=params)
         notes = [n for n in body.get("notifications", []) if isinstance(n, dict)]
-        reached_seen = seen is None and not state.get("page")  # first sync: one page only
+        reached_seen = False
         items: list[RemoteItem] = []
         for note in notes:
             indexed = require_time(note.get("indexedAt"))
-            if seen is not None and indexed <= seen:
+            if (seen is not None and indexed <= seen) or (
+                horizon is not None and indexed < horizon
+            ):
                 reached_seen = True
                 continue
             top = indexed if top is None or indexed > top else top
-            if note.get("reason") in ("mention", "reply", "quote"):
-                items.append(self._item(note))
+            item = self._safe_item(note)
+            if item is not None:
+                items.append(item)
             if note.get("reason") == "mention" and note.get("uri"):
                 watched.setdefault(str(note["uri"]), [indexed.isoformat(), _NOTHING_SEEN])
         watched = _recent_threads(watched)
         next_page = body.get("cursor")
-        has_more = bool(notes) and bool(next_page) and not reached_seen
+        # The end is a missing cursor, not a short page: the AppView drops notifications it
+        # cannot show (deleted, blocked) after choosing a page, so pages may come back short.
+        has_more = bool(next_page) and not reached_seen and next_page != state.get("page")
         if has_more:
             new_state: dict[str, Any] = {
                 "seen": seen.isoformat() if seen else None,
@@ -427,6 +579,8 @@ class BlueskyConnector:
                 "page": next_page,
                 "watch": watched,
             }
+            if horizon is not None:
+                new_state["horizon"] = horizon.isoformat()
         else:
             # With nothing seen yet, later syncs still read everything that arrives from now on.
             newest = top or seen or datetime(1970, 1, 1, tzinfo=UTC)
@@ -435,6 +589,20 @@ class BlueskyConnector:
                 new_state["threads"] = list(watched)
                 has_more = True
         return InboxPage(tuple(items), encode_cursor(new_state), has_more)
+
+    def _safe_item(self, note: dict[str, Any]) -> RemoteItem | None:
+        """A mention, reply or quote as an item; a malformed one is logged and skipped."""
+        if note.get("reason") not in ("mention", "reply", "quote"):
+            return None
+        try:
+            return self._item(note)
+        except (KeyError, TypeError, ValueError):
+            log.warning("skipped a malformed Bluesky notification %s", note.get("uri"))
+            return None
+
+    def set_horizon(self, since: datetime) -> None:
+        """How far back the first sync reads (see networks.common.WalksBack)."""
+        self._horizon = since
 
     def _thread_page(self, state: dict[str, Any], watched: dict[str, list[str]]) -> InboxPage:
         """Replies by others under one watched mention, newer than the newest seen there."""
@@ -519,7 +687,7 @@ class BlueskyConnector:
         return PlatformLimits(
             max_text_length=300,
             max_media=4,
-            max_image_bytes=1_000_000,
+            max_image_bytes=MAX_IMAGE_BYTES,
             image_types=("image/jpeg", "image/png", "image/webp"),
             supports_alt_text=True,
             supports_scheduling=False,
@@ -528,6 +696,8 @@ class BlueskyConnector:
 
     def close(self) -> None:
         self._http.close()
+        if self._web is not None:
+            self._web.close()
 
 
 def _watched(state: dict[str, Any]) -> dict[str, list[str]]:

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from datetime import UTC, datetime
 from html.parser import HTMLParser
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from desktop_app.domain.errors import TemporaryFailure
 
@@ -119,3 +119,16 @@ def as_dict(value: Any, platform: str) -> dict[str, Any]:
 def obj(value: Any) -> dict[str, Any]:
     """``value`` when it is a JSON object, else an empty one (for optional nested fields)."""
     return value if isinstance(value, dict) else {}
+
+
+@runtime_checkable
+class WalksBack(Protocol):
+    """A connector whose first sync reads back in time, not only its newest page.
+
+    The sync engine calls ``set_horizon`` once, before the first ``list_inbox``; the connector
+    uses it only when it is given no cursor (the account's first sync): it then pages backwards
+    until it reaches items older than ``since`` or the platform has no more, and from then on
+    resumes incrementally from its cursor.
+    """
+
+    def set_horizon(self, since: datetime) -> None: ...

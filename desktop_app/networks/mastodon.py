@@ -6,10 +6,12 @@ resend within an hour with the status it already created, so a retry can never p
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import requests
 
@@ -38,11 +40,18 @@ from desktop_app.networks.common import (
 from desktop_app.networks.http import HttpClient, decode_json, status_error
 from desktop_app.secrets import AccountSecrets
 
+log = logging.getLogger(__name__)
+
 PLATFORM = "Mastodon"
+DEFAULT_HORIZON_DAYS = 14.0  # the first sync's reach when the engine gives none
 PAGE_SIZE = 40
 SCHEDULED_PREFIX = "scheduled:"
 SCOPES = ("read", "write")
+# Processing is polled with growing pauses, bounded both in polls and in (real) seconds.
+_MEDIA_POLLS = 12
 _MEDIA_WAIT_SECONDS = 60.0
+_MEDIA_FIRST_PAUSE_S = 0.25
+_MEDIA_MAX_PAUSE_S = 5.0
 
 
 def mastodon_error(response: requests.Response, *, replay_safe: bool) -> NetworkError:
@@ -59,6 +68,14 @@ def mastodon_error(response: requests.Response, *, replay_safe: bool) -> Network
     if code in (400, 404, 409, 410, 413, 415, 422):
         return Rejected(f"Mastodon refused ({code}): {detail}", detail or f"refused ({code})")
     return status_error(response, replay_safe=replay_safe, detail=detail, platform=PLATFORM)
+
+
+def _max_id_of(url: str | None) -> str | None:
+    """The ``max_id`` of a ``Link: rel="next"`` URL (Mastodon's way to page backwards)."""
+    if not url:
+        return None
+    values = parse_qs(urlsplit(url).query).get("max_id")
+    return values[0] if values else None
 
 
 def _id_key(value: str) -> tuple[int, str]:
@@ -86,6 +103,7 @@ class MastodonConnector:
         self._me: dict[str, Any] | None = None
         self._max_characters = 500
         self._image_limit = 16 * 1024 * 1024
+        self._horizon: datetime | None = None
 
     def _call(
         self,
@@ -164,16 +182,24 @@ class MastodonConnector:
                     files={"file": (media.path.name, handle, media.mime_type)},
                 )
             media_id = str(body.get("id"))
-            deadline = time.monotonic() + _MEDIA_WAIT_SECONDS
-            while not body.get("url"):  # 202: still processing
-                if time.monotonic() > deadline:
-                    raise TemporaryFailure("Mastodon is still processing the image")
-                self._sleep(1.0)
-                body, response = self._call("GET", f"api/v1/media/{media_id}", ok=(200, 206))
-                if response.status_code == 206:
-                    body = {}
+            if not body.get("url"):  # 202: the instance is still processing the file
+                self._await_processing(media_id)
             ids.append(media_id)
         return ids
+
+    def _await_processing(self, media_id: str) -> None:
+        """Poll GET /api/v1/media/:id (206 while processing) until it has a URL, bounded."""
+        pause = _MEDIA_FIRST_PAUSE_S
+        deadline = time.monotonic() + _MEDIA_WAIT_SECONDS
+        for _ in range(_MEDIA_POLLS):
+            self._sleep(pause)
+            body, response = self._call("GET", f"api/v1/media/{media_id}", ok=(200, 206))
+            if response.status_code == 200 and isinstance(body, dict) and body.get("url"):
+                return
+            if time.monotonic() > deadline:
+                break
+            pause = min(_MEDIA_MAX_PAUSE_S, pause * 2)
+        raise TemporaryFailure("Mastodon is still processing the image; try again in a minute")
 
     @staticmethod
     def _status_text(post: PostRequest) -> str:
@@ -248,35 +274,80 @@ class MastodonConnector:
             return {"scheduled_at": post.scheduled_at}
         return {}
 
-    def list_inbox(self, cursor: str | None) -> InboxPage:
-        """Mentions (and replies, which mention us) newer than the cursor, a page at a time.
+    def set_horizon(self, since: datetime) -> None:
+        """How far back the first sync reads (see networks.common.WalksBack)."""
+        self._horizon = since
 
-        ``min_id`` walks forward from the last notification seen; the first sync reads only the
-        newest page, not the account's whole history.
+    def list_inbox(self, cursor: str | None) -> InboxPage:
+        """Mentions (and replies, which mention us), a page at a time.
+
+        The first sync (no cursor) walks backwards from the newest notification with ``max_id``
+        (the ``Link: rel="next"`` of each page) down to the horizon or the oldest one there is;
+        later syncs walk forwards with ``min_id`` from the newest notification seen.
         """
         state = decode_cursor(cursor)
+        if cursor is None or "back" in state:
+            return self._walk_back(state)
         params: dict[str, Any] = {"types[]": "mention", "limit": PAGE_SIZE}
         if state.get("min_id"):
             params["min_id"] = state["min_id"]
         notifications, _ = self._call("GET", "api/v1/notifications", params=params)
         entries = [n for n in notifications if isinstance(n, dict)] if notifications else []
         newest = state.get("min_id")
-        items: list[RemoteItem] = []
-        my_id = str(self._user()["id"])
         for entry in entries:
             note_id = str(entry.get("id"))
             if newest is None or _id_key(note_id) > _id_key(str(newest)):
                 newest = note_id
+        items = self._items(entries, None)
+        has_more = bool(state.get("min_id")) and len(entries) >= PAGE_SIZE
+        # An account without notifications yet resumes from the very start ("0"), so the first
+        # ones ever to arrive are read in full.
+        newest = newest or "0"
+        return InboxPage(items, encode_cursor({"min_id": newest}), has_more)
+
+    def _walk_back(self, state: dict[str, Any]) -> InboxPage:
+        """One page of the first sync's walk back in time (newest first)."""
+        horizon = parse_time(state.get("horizon")) or self._horizon
+        horizon = horizon or datetime.now(UTC) - timedelta(days=DEFAULT_HORIZON_DAYS)
+        params: dict[str, Any] = {"types[]": "mention", "limit": PAGE_SIZE}
+        if state.get("back"):
+            params["max_id"] = state["back"]
+        notifications, response = self._call("GET", "api/v1/notifications", params=params)
+        entries = [n for n in notifications if isinstance(n, dict)] if notifications else []
+        top = state.get("top")
+        for entry in entries:
+            note_id = str(entry.get("id"))
+            if top is None or _id_key(note_id) > _id_key(str(top)):
+                top = note_id
+        older = _max_id_of(response.links.get("next", {}).get("url"))
+        if older is None and entries:
+            older = str(entries[-1].get("id"))
+        reached = any(require_time(e.get("created_at")) < horizon for e in entries)
+        items = self._items(entries, horizon)
+        if entries and older and not reached and older != state.get("back"):
+            next_state = {"back": older, "top": top, "horizon": horizon.isoformat()}
+            return InboxPage(items, encode_cursor(next_state), True)
+        # Walked back far enough: from now on, forwards from the newest one seen.
+        return InboxPage(items, encode_cursor({"min_id": top or "0"}), False)
+
+    def _items(
+        self, entries: list[dict[str, Any]], horizon: datetime | None
+    ) -> tuple[RemoteItem, ...]:
+        """The mentions among ``entries``; a malformed one is logged and skipped, never fatal."""
+        my_id = str(self._user()["id"])
+        items: list[RemoteItem] = []
+        for entry in entries:
             status = entry.get("status")
             if entry.get("type") != "mention" or not isinstance(status, dict):
                 continue
-            items.append(self._item(status, my_id))
-        has_more = bool(state.get("min_id")) and len(entries) >= PAGE_SIZE
-        # An account without notifications yet resumes from the very start ("0"), so the first
-        # ones ever to arrive are read in full rather than as "the newest page" of a first sync.
-        newest = newest or "0"
+            if horizon is not None and require_time(entry.get("created_at")) < horizon:
+                continue
+            try:
+                items.append(self._item(status, my_id))
+            except (KeyError, TypeError, ValueError):
+                log.warning("skipped a malformed Mastodon notification %s", entry.get("id"))
         items.sort(key=lambda i: i.created_at)
-        return InboxPage(tuple(items), encode_cursor({"min_id": newest}), has_more)
+        return tuple(items)
 
     def _item(self, status: dict[str, Any], my_id: str) -> RemoteItem:
         account = obj(status.get("account"))

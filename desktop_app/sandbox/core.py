@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import math
 import struct
 import threading
 import time
@@ -37,8 +38,8 @@ class SimClock:
         return time.time() + self._offset
 
     def advance(self, seconds: float) -> None:
-        if seconds < 0:
-            raise ValueError("the simulated clock only moves forward")
+        if not math.isfinite(seconds) or seconds < 0:
+            raise ValueError("the simulated clock only moves forward, by a finite step")
         with self._lock:
             self._offset += seconds
 

@@ -128,6 +128,9 @@ def _hard_cases(rng: random.Random, name: str) -> list[str]:
     ]
 
 
+MAX_CATCH_UP = 20_000  # several times what every platform keeps (PUBLIC_ITEMS_PER_ACCOUNT)
+
+
 class PublicSimulator:
     """Stages citizens' items at a rate per simulated minute; call catch_up() to let time pass."""
 
@@ -163,6 +166,9 @@ class PublicSimulator:
         self._owed += rate * elapsed / 60.0
         count = int(self._owed)
         self._owed -= count
+        # A long jump in time would otherwise stage without bound: the public says at most this
+        # much at once (each platform keeps only its most recent items anyway).
+        count = min(count, MAX_CATCH_UP)
         for index in range(count):
             at = now - elapsed + elapsed * (index + 1) / (count + 1)
             self.stage_one(at)

@@ -12,6 +12,7 @@ import contextlib
 import errno
 import io
 import json
+import math
 import socket
 import struct
 import sys
@@ -41,6 +42,9 @@ from desktop_app.sandbox.public import PublicSimulator
 
 PLATFORM_CLASSES: tuple[type[Platform], ...] = (WordPress, Facebook, X, Mastodon, Bluesky)
 KINDS = ("comment", "mention", "reply")
+MAX_LATENCY_MS = 600_000  # ten minutes: more is a typo, not a slow network
+MAX_PUBLIC_RATE = 600.0  # simulated citizens' items per simulated minute
+MAX_ADVANCE_S = 366 * 86400.0
 
 _REASONS = {
     200: "OK",
@@ -216,6 +220,8 @@ class SandboxServer:
         self.host = host
         self.port = port
         self.seed = seed
+        self._latency_ms = 0
+        self._public_rate = 0.0
         self.latency_ms = latency_ms
         self.public_rate = public_rate
         self.hang_seconds = hang_seconds
@@ -233,6 +239,35 @@ class SandboxServer:
         self._platforms: dict[str, Platform] = {}
         self._public: PublicSimulator
         self._build_world()
+
+    # --- settings (refused when they would break the emulator) ---------------------------------
+
+    @property
+    def latency_ms(self) -> int:
+        return self._latency_ms
+
+    @latency_ms.setter
+    def latency_ms(self, value: int) -> None:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not 0 <= value <= MAX_LATENCY_MS
+        ):
+            raise ValueError(f"latency must be 0..{MAX_LATENCY_MS} milliseconds, got {value!r}")
+        self._latency_ms = value
+
+    @property
+    def public_rate(self) -> float:
+        return self._public_rate
+
+    @public_rate.setter
+    def public_rate(self, value: float) -> None:
+        rate = float(value)
+        if not math.isfinite(rate) or not 0.0 <= rate <= MAX_PUBLIC_RATE:
+            raise ValueError(
+                f"the public rate must be 0..{MAX_PUBLIC_RATE:g} items a minute, got {value!r}"
+            )
+        self._public_rate = rate
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -329,6 +364,14 @@ class SandboxServer:
             raise StageError(f"kind must be one of {', '.join(KINDS)}")
         if not text:
             raise StageError("text is required")
+        for name, value in (
+            ("text", text),
+            ("author", author),
+            ("account", account),
+            ("post_id", post_id),
+            ("in_reply_to", in_reply_to),
+        ):
+            _require_valid_text(name, value)  # before anything is stored
         with self._lock:
             target = self._platforms.get(platform)
             if target is None:
@@ -385,8 +428,17 @@ class SandboxServer:
         return staged
 
     def advance(self, minutes: float = 0.0, seconds: float = 0.0, hours: float = 0.0) -> None:
-        """Move simulated time forward; the simulated public catches up on what it would say."""
-        total = seconds + 60.0 * minutes + 3600.0 * hours
+        """Move simulated time forward; the simulated public catches up on what it would say.
+
+        Raises ValueError, changing nothing, for a step that is negative, not finite or more
+        than a year (the clock must stay a date every platform can write).
+        """
+        parts = (float(seconds), float(minutes), float(hours))
+        if not all(math.isfinite(part) and part >= 0 for part in parts):
+            raise ValueError("advance takes finite, non-negative minutes, seconds and hours")
+        total = parts[0] + 60.0 * parts[1] + 3600.0 * parts[2]
+        if not math.isfinite(total) or total > MAX_ADVANCE_S:
+            raise ValueError(f"advance at most {MAX_ADVANCE_S / 86400:g} days at a time")
         with self._lock:
             self.clock.advance(total)
             self._public.catch_up()
@@ -532,6 +584,16 @@ def _connection_ended(error: BaseException | None) -> bool:
     if isinstance(error, OSError) and error.errno in (errno.EBADF, errno.ENOTCONN, errno.EPIPE):
         return True
     return isinstance(error, ValueError) and "closed file" in str(error)
+
+
+def _require_valid_text(name: str, value: str | None) -> None:
+    """Staged text must be valid Unicode (a lone surrogate cannot be stored or answered)."""
+    if value is None:
+        return
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise StageError(f"{name} is not valid Unicode (at character {error.start})") from None
 
 
 def _opt_str(value: object) -> str | None:

@@ -25,6 +25,7 @@ from desktop_app.networks.mastodon import MastodonConnector
 from desktop_app.networks.signin import MastodonSignIn, SignInCancelled
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.secrets import SecretStore
+from tests.support.contract_mastodon import MastodonContract
 from tests.support.networks import ConsentBrowser, make_account, store_credentials
 
 
@@ -45,10 +46,22 @@ def connect(
 
 
 @pytest.fixture
+def contract(sandbox: SandboxServer) -> Iterator[MastodonContract]:
+    """Every request the connector sends and every answer it gets, checked against the
+    Mastodon OpenAPI document."""
+    checked = MastodonContract(sandbox.platforms()["mastodon"]["base_url"])
+    yield checked
+    checked.assert_valid()
+
+
+@pytest.fixture
 def masto(
-    sandbox: SandboxServer, secret_store: SecretStore, http_factory: Callable[[], HttpClient]
+    sandbox: SandboxServer,
+    secret_store: SecretStore,
+    http_factory: Callable[[], HttpClient],
+    contract: MastodonContract,
 ) -> Iterator[MastodonConnector]:
-    connector = connect(sandbox, secret_store, http_factory)
+    connector = connect(sandbox, secret_store, contract.http_factory(http_factory))
     yield connector
     connector.close()
 
@@ -242,3 +255,96 @@ def test_sign_in_denied(sandbox: SandboxServer) -> None:
             open_browser=ConsentBrowser("deny"),
             timeout=20,
         ).run()
+
+
+def test_publish_waits_for_media_processing_with_bounded_polls(
+    sandbox: SandboxServer,
+    secret_store: SecretStore,
+    http_factory: Callable[[], HttpClient],
+    image_file: Path,
+) -> None:
+    pauses: list[float] = []
+    connector = connect(sandbox, secret_store, http_factory)
+    connector._sleep = pauses.append  # no real waiting; the emulator counts polls
+    post = PostRequest(
+        text=unique(),
+        idempotency_key=str(uuid4()),
+        media=(MediaUpload(image_file, "image/png", "Plogbil"),),
+    )
+    published = connector.publish(post)
+    connector.close()
+    assert len(pauses) == 3  # 206, 206, 200
+    assert pauses == sorted(pauses)  # growing pauses
+    state = sandbox.state()["platforms"]["mastodon"]
+    status = next(s for s in state["statuses"] if s["id"] == published.remote_id)
+    assert len(status["media_ids"]) == 1
+
+
+def test_media_that_never_finishes_processing_is_a_temporary_failure(
+    sandbox: SandboxServer,
+    secret_store: SecretStore,
+    http_factory: Callable[[], HttpClient],
+    image_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from desktop_app.sandbox.platforms.mastodon import platform as emulated
+
+    monkeypatch.setattr(emulated, "PROCESSING_POLLS", 10_000)
+    pauses: list[float] = []
+    connector = connect(sandbox, secret_store, http_factory)
+    connector._sleep = pauses.append
+    post = PostRequest(
+        text=unique(),
+        idempotency_key=str(uuid4()),
+        media=(MediaUpload(image_file, "image/png", "Plogbil"),),
+    )
+    with pytest.raises(TemporaryFailure, match="processing"):
+        connector.publish(post)
+    connector.close()
+    assert 1 < len(pauses) <= 12
+    statuses = sandbox.state()["platforms"]["mastodon"]["statuses"]
+    assert not any(s["text"].startswith(post.text) for s in statuses)
+
+
+def test_every_operation_the_connector_uses_is_checked_against_the_document(
+    masto: MastodonConnector,
+    sandbox: SandboxServer,
+    contract: MastodonContract,
+    image_file: Path,
+) -> None:
+    masto._sleep = lambda _s: None
+    masto.verify()
+    sandbox.stage_public(platform="mastodon", kind="mention", author="Åsa", text="Fråga")
+    post = PostRequest(
+        text=unique(),
+        idempotency_key=str(uuid4()),
+        media=(MediaUpload(image_file, "image/png", "Plogbil"),),
+    )
+    published = masto.publish(post)
+    later = PostRequest(
+        text=unique(),
+        idempotency_key=str(uuid4()),
+        scheduled_at=datetime.now(UTC) + timedelta(hours=2),
+    )
+    scheduled = masto.publish(later)
+    assert masto.find_post(later, datetime.now(UTC)) is not None
+    assert masto.find_post(post, datetime.now(UTC) - timedelta(minutes=1)) is not None
+    page = masto.list_inbox(None)
+    masto.list_inbox(page.cursor)
+    masto.reply(page.items[-1], "Tack!", str(uuid4()))
+    masto.delete_post(published.remote_id)
+    masto.delete_post(scheduled.remote_id)
+    operations = {c.split(" -> ")[0].split(" (")[0] for c in contract.checked}
+    assert operations >= {
+        "GET /api/v1/accounts/verify_credentials",
+        "GET /api/v2/instance",
+        "POST /api/v2/media",
+        "GET /api/v1/media/{id}",
+        "POST /api/v1/statuses",
+        "GET /api/v1/scheduled_statuses",
+        "GET /api/v1/accounts/{id}/statuses",
+        "GET /api/v1/notifications",
+        "DELETE /api/v1/statuses/{id}",
+        "DELETE /api/v1/scheduled_statuses/{id}",
+    }, sorted(contract.checked)
+    assert {"POST /api/v2/media -> 202", "GET /api/v1/media/{id} -> 206"} <= contract.checked

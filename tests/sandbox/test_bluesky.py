@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 import requests
 
+from desktop_app.sandbox.platforms.bluesky.web import png as web_png
 from desktop_app.sandbox.server import SandboxServer
+from tests.support.contract_bluesky import BlueskyContract
 from tests.support.images import png
+
+
+@pytest.fixture
+def http(sb: SandboxServer) -> Iterator[requests.Session]:
+    """Every request of these tests and every answer of the emulated PDS is checked against
+    the lexicons."""
+    contract = BlueskyContract(f"{sb.base_url}/bluesky", strict_requests=False)
+    session = contract.session()
+    try:
+        yield session
+    finally:
+        session.close()
+    contract.assert_valid()
 
 
 def xrpc(sb: SandboxServer, nsid: str) -> str:
@@ -273,3 +290,144 @@ def test_notifications_cursor_and_replies(sb: SandboxServer, http: requests.Sess
         timeout=5,
     ).json()
     assert len(feed["feed"]) == 2
+
+
+def _create(
+    sb: SandboxServer, http: requests.Session, me: dict[str, Any], record: dict[str, Any]
+) -> requests.Response:
+    return http.post(
+        xrpc(sb, "com.atproto.repo.createRecord"),
+        json={"repo": me["did"], "collection": "app.bsky.feed.post", "record": record},
+        headers=bearer(me["accessJwt"]),
+        timeout=5,
+    )
+
+
+def _blob(sb: SandboxServer, http: requests.Session, me: dict[str, Any], data: bytes) -> Any:
+    return http.post(
+        xrpc(sb, "com.atproto.repo.uploadBlob"),
+        data=data,
+        headers={**bearer(me["accessJwt"]), "Content-Type": "image/png"},
+        timeout=10,
+    ).json()["blob"]
+
+
+def test_sessions_carry_a_did_document_naming_the_accounts_pds(
+    sb: SandboxServer, http: requests.Session
+) -> None:
+    me = session(sb, http)
+    (service,) = me["didDoc"]["service"]
+    assert me["didDoc"]["id"] == me["did"]
+    assert service == {
+        "id": "#atproto_pds",
+        "type": "AtprotoPersonalDataServer",
+        "serviceEndpoint": f"{sb.base_url}/bluesky",
+    }
+    own = sb.platforms()["bluesky"]["own_pds"]
+    creds = own["credentials"]
+    other = http.post(
+        xrpc(sb, "com.atproto.server.createSession"),
+        json={"identifier": creds["identifier"], "password": creds["app_password"]},
+        timeout=5,
+    ).json()
+    assert other["didDoc"]["service"][0]["serviceEndpoint"] == own["url"]
+    assert own["url"] == f"{sb.base_url}/bluesky/pds2"
+    record = post_record("Hej från biblioteket")
+    # The entryway signs the account in but does not hold its repository ...
+    at_entryway = _create(sb, http, other, record)
+    assert at_entryway.status_code == 400 and own["url"] in at_entryway.json()["message"]
+    # ... its own PDS does, and refuses accounts it does not host.
+    at_own = http.post(
+        f"{own['url']}/xrpc/com.atproto.repo.createRecord",
+        json={"repo": other["did"], "collection": "app.bsky.feed.post", "record": record},
+        headers=bearer(other["accessJwt"]),
+        timeout=5,
+    )
+    assert at_own.status_code == 200
+    wrong_host = http.get(
+        f"{own['url']}/xrpc/app.bsky.notification.listNotifications",
+        headers=bearer(me["accessJwt"]),
+        timeout=5,
+    )
+    assert wrong_host.status_code == 400
+    refreshed = http.post(
+        f"{own['url']}/xrpc/com.atproto.server.refreshSession",
+        headers=bearer(other["refreshJwt"]),
+        timeout=5,
+    ).json()
+    assert refreshed["didDoc"]["service"][0]["serviceEndpoint"] == own["url"]
+
+
+def test_langs_aspect_ratio_and_link_cards_are_validated_as_the_lexicons_say(
+    sb: SandboxServer, http: requests.Session
+) -> None:
+    me = session(sb, http)
+    assert _create(sb, http, me, post_record("Hej", langs=["sv", "en"])).status_code == 200
+    assert _create(sb, http, me, post_record("Hej", langs=["sv"] * 4)).status_code == 400
+    assert _create(sb, http, me, post_record("Hej", langs=["svenska!"])).status_code == 400
+    blob = _blob(sb, http, me, png(16, 9))
+
+    def images(ratio: Any) -> dict[str, Any]:
+        image = {"alt": "", "image": blob, "aspectRatio": ratio}
+        return {"$type": "app.bsky.embed.images", "images": [image]}
+
+    good = images({"width": 16, "height": 9})
+    assert _create(sb, http, me, post_record("Bild", embed=good)).status_code == 200
+    for bad in ({"width": 0, "height": 9}, {"width": 1.5, "height": 1}, {"width": 16}):
+        assert _create(sb, http, me, post_record("Bild", embed=images(bad))).status_code == 400
+
+    def card(**external: Any) -> dict[str, Any]:
+        return {"$type": "app.bsky.embed.external", "external": external}
+
+    link = "https://www.sandviken.se/nyhet"
+    fine = card(uri=link, title="Nyhet", description="", thumb=blob)
+    assert _create(sb, http, me, post_record(link, embed=fine)).status_code == 200
+    assert _create(sb, http, me, post_record(link, embed=card(uri=link))).status_code == 400
+    big = _blob(sb, http, me, web_png(20, 20, 1_200_000))  # over a thumbnail's 1,000,000
+    too_big = card(uri=link, title="Nyhet", description="", thumb=big)
+    assert _create(sb, http, me, post_record(link, embed=too_big)).status_code == 400
+
+
+def test_image_blobs_up_to_two_million_bytes(sb: SandboxServer, http: requests.Session) -> None:
+    me = session(sb, http)
+
+    def post_with(size: int) -> int:
+        blob = _blob(sb, http, me, web_png(20, 20, size))
+        embed = {"$type": "app.bsky.embed.images", "images": [{"alt": "", "image": blob}]}
+        return _create(sb, http, me, post_record("Bild", embed=embed)).status_code
+
+    assert post_with(1_500_000) == 200  # the old 1,000,000-byte limit is gone
+    assert post_with(2_000_100) == 400
+
+
+def test_link_card_pages(sb: SandboxServer, http: requests.Session) -> None:
+    page = http.get(f"{sb.base_url}/bluesky/web/nyhet", timeout=5)
+    assert page.headers["Content-Type"].startswith("text/html")
+    assert 'property="og:title"' in page.text and 'content="nyhet.png"' in page.text
+    image = http.get(f"{sb.base_url}/bluesky/web/nyhet.png", timeout=5)
+    assert image.headers["Content-Type"] == "image/png" and image.content.startswith(b"\x89PNG")
+    assert len(http.get(f"{sb.base_url}/bluesky/web/stor", timeout=10).content) > 2_000_000
+    assert http.get(f"{sb.base_url}/bluesky/web/saknas", timeout=5).status_code == 404
+
+
+def test_a_page_of_notifications_may_come_back_short_with_a_cursor(
+    sb: SandboxServer, http: requests.Session
+) -> None:
+    me = session(sb, http)
+    mentions = [
+        sb.stage_public(platform="bluesky", kind="mention", text=f"Fråga {i}") for i in range(5)
+    ]
+    # A citizen deletes a post: as on the AppView, its notification drops out of the page
+    # it was chosen for, and the page comes back short - yet more follow.
+    sb._platforms["bluesky"].records.pop(mentions[3]["id"])  # type: ignore[attr-defined]
+    url = xrpc(sb, "app.bsky.notification.listNotifications")
+    first = http.get(url, params={"limit": 2}, headers=bearer(me["accessJwt"]), timeout=5).json()
+    assert [n["uri"] for n in first["notifications"]] == [mentions[4]["id"]]
+    assert first["cursor"]
+    rest = http.get(
+        url,
+        params={"limit": 10, "cursor": first["cursor"]},
+        headers=bearer(me["accessJwt"]),
+        timeout=5,
+    ).json()
+    assert [n["uri"] for n in rest["notifications"]] == [m["id"] for m in mentions[2::-1]]

@@ -114,3 +114,18 @@ def test_bad_fault_spec_fails_with_one_line() -> None:
     assert result.returncode != 0
     assert result.stdout == ""
     assert result.stderr.strip().count("\n") == 0 and "fault" in result.stderr
+
+
+@pytest.mark.parametrize("option", [["--latency-ms", "-5"], ["--public-rate", "-1"]])
+def test_negative_latency_or_public_rate_fails_with_one_line(option: list[str]) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop_app", "sandbox", "serve", *option],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert result.returncode != 0
+    assert result.stdout == ""
+    assert result.stderr.strip().count("\n") == 0 and "must be" in result.stderr

@@ -306,3 +306,85 @@ def test_wordpress_media_multipart_and_basic_auth_header(
     body = media.json()
     assert (body["media_details"]["width"], body["media_details"]["height"]) == (7, 5)
     assert body["alt_text"] == "Plogbil"
+
+
+@pytest.mark.parametrize("platform", ["mastodon", "bluesky", "x", "facebook", "wordpress"])
+def test_a_staged_item_with_a_lone_surrogate_is_refused_and_not_stored(
+    sb: SandboxServer, http: requests.Session, platform: str
+) -> None:
+    before = sb.state()
+    kind = "comment" if platform == "wordpress" else "mention"
+    # JSON may carry a lone surrogate as an escape; it decodes to a str nothing can encode.
+    body = f'{{"platform": "{platform}", "kind": "{kind}", "text": "Halv \\ud83d emoji"}}'
+    answer = http.post(
+        f"{sb.base_url}/_sandbox/public",
+        data=body.encode("ascii"),
+        headers={"Content-Type": "application/json"},
+        timeout=5,
+    )
+    assert answer.status_code == 400 and "Unicode" in answer.json()["error"]
+    with pytest.raises(StageError):
+        sb.stage_public(platform=platform, kind=kind, author="Namn\udc00", text="Hej")
+    after = sb.state()
+    assert after["platforms"] == before["platforms"]  # nothing stored
+    # ... and the emulator still answers normally afterwards.
+    assert http.get(f"{sb.base_url}/_sandbox/state", timeout=5).status_code == 200
+    staged = sb.stage_public(platform=platform, kind=kind, text="Hela 😀 emojin")
+    assert staged["text"].endswith("Hela 😀 emojin")
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"hours": 1e308},
+        {"seconds": 1e300},
+        {"hours": 24 * 400},
+        {"minutes": "nan"},
+        {"seconds": "inf"},
+        {"hours": "-inf"},
+        {"seconds": -0.5},
+        {"minutes": "soon"},
+    ],
+)
+def test_advance_refuses_huge_non_finite_and_negative_steps(
+    sb: SandboxServer, http: requests.Session, payload: dict[str, Any]
+) -> None:
+    answer = http.post(f"{sb.base_url}/_sandbox/advance", json=payload, timeout=5)
+    assert answer.status_code == 400
+    state = sb.state()
+    assert state["clock_offset_seconds"] == 0
+    # The state is sane: time still moves and every platform still answers.
+    assert http.post(f"{sb.base_url}/_sandbox/advance", json={"hours": 2}, timeout=5).ok
+    assert sb.state()["clock_offset_seconds"] == pytest.approx(7200, abs=1)
+    token = sb.platforms()["mastodon"]["credentials"]["access_token"]
+    home = http.get(
+        f"{sb.base_url}/mastodon/api/v1/accounts/verify_credentials",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=5,
+    )
+    assert home.status_code == 200
+
+
+def test_a_years_jump_with_a_busy_public_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_app.sandbox import public
+
+    assert public.MAX_CATCH_UP <= 20_000
+    monkeypatch.setattr(public, "MAX_CATCH_UP", 300)  # the same bound, quicker to reach
+    server = SandboxServer(port=0, seed=3, public_rate=600.0)
+    server.advance(hours=24 * 366)  # 600 a minute for a year would be 316 million items
+    assert 0 < server._public.staged <= 300
+    assert server.state()["clock_offset_seconds"] == pytest.approx(366 * 86400, abs=1)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"latency_ms": -1}, {"public_rate": -0.1}, {"public_rate": float("nan")}],
+)
+def test_negative_latency_and_public_rate_are_refused(options: dict[str, Any]) -> None:
+    with pytest.raises(ValueError):
+        SandboxServer(port=0, **options)
+    server = SandboxServer(port=0)
+    with pytest.raises(ValueError):
+        for name, value in options.items():
+            setattr(server, name, value)
+    assert (server.latency_ms, server.public_rate) == (0, 0.0)

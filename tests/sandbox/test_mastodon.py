@@ -6,13 +6,29 @@ import base64
 import hashlib
 import re
 import secrets
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 import requests
 
 from desktop_app.sandbox.server import SandboxServer
+from tests.support.contract_mastodon import MastodonContract
 from tests.support.images import png
+
+
+@pytest.fixture
+def http(sb: SandboxServer) -> Iterator[requests.Session]:
+    """Every request of these tests and every answer of the emulated instance is checked
+    against the Mastodon OpenAPI document."""
+    contract = MastodonContract(f"{sb.base_url}/mastodon")
+    session = contract.session()
+    try:
+        yield session
+    finally:
+        session.close()
+    contract.assert_valid()
 
 
 def auth(sb: SandboxServer) -> dict[str, str]:
@@ -94,6 +110,7 @@ def test_status_with_idempotency_key_media_and_limits(
         timeout=5,
     ).json()
     assert media["type"] == "image" and media["description"] == "Plogbil"
+    sb.advance(minutes=1)  # processing ends within simulated time too
     headers = {**auth(sb), "Idempotency-Key": "kanal-123"}
     first = http.post(
         api(sb, "/api/v1/statuses"),
@@ -225,3 +242,52 @@ def test_notifications_paging_with_link_header(sb: SandboxServer, http: requests
         ).status_code
         == 404
     )
+
+
+def test_media_is_processed_in_the_background_202_then_206_until_ready(
+    sb: SandboxServer, http: requests.Session
+) -> None:
+    upload = http.post(
+        api(sb, "/api/v2/media"),
+        files={"file": ("a.png", png(4, 3), "image/png")},
+        headers=auth(sb),
+        timeout=5,
+    )
+    assert upload.status_code == 202
+    media = upload.json()
+    assert media["url"] is None and media["preview_url"]
+    early = http.post(
+        api(sb, "/api/v1/statuses"),
+        data={"status": "Med bild", "media_ids[]": [media["id"]]},
+        headers=auth(sb),
+        timeout=5,
+    )
+    assert early.status_code == 422 and "not finished processing" in early.json()["error"]
+    codes = [
+        http.get(api(sb, f"/api/v1/media/{media['id']}"), headers=auth(sb), timeout=5)
+        for _ in range(3)
+    ]
+    assert [c.status_code for c in codes] == [206, 206, 200]
+    assert codes[0].json()["url"] is None and codes[2].json()["url"]
+    attached = http.post(
+        api(sb, "/api/v1/statuses"),
+        data={"status": "Med bild", "media_ids[]": [media["id"]]},
+        headers=auth(sb),
+        timeout=5,
+    )
+    assert attached.status_code == 200
+
+
+def test_media_processing_also_ends_with_simulated_time(
+    sb: SandboxServer, http: requests.Session
+) -> None:
+    media = http.post(
+        api(sb, "/api/v2/media"),
+        files={"file": ("a.png", png(4, 3), "image/png")},
+        headers=auth(sb),
+        timeout=5,
+    ).json()
+    assert sb.state()["platforms"]["mastodon"]["media"][-1]["processing"] is True
+    sb.advance(seconds=31)
+    ready = http.get(api(sb, f"/api/v1/media/{media['id']}"), headers=auth(sb), timeout=5)
+    assert ready.status_code == 200 and ready.json()["url"]

@@ -17,6 +17,7 @@ import hmac
 import json
 import re
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -32,23 +33,20 @@ from desktop_app.sandbox.core import (
     parse_iso,
 )
 from desktop_app.sandbox.platforms.base import Platform, StageError, last_or_none
+from desktop_app.sandbox.platforms.bluesky.routes import METHODS
+from desktop_app.sandbox.platforms.bluesky.validation import validate_post
+from desktop_app.sandbox.platforms.bluesky.web import web_page
 
 ACCESS_S = 7200
 REFRESH_S = 90 * 86400
 RATE_LIMIT = 3000
 RATE_WINDOW = 300.0
 TID_CHARS = "234567abcdefghijklmnopqrstuvwxyz"
-MAX_BLOB = 1_000_000
+# The second PDS host, ``{base}/bluesky/pds2``: accounts there sign in at the entryway (as on
+# bsky.social) but their repository lives only on their own PDS, which the didDoc names.
+OWN_PDS = "pds2"
+OWN_PDS_HANDLE = "bibliotek.sandviken.example"
 POST = "app.bsky.feed.post"
-
-
-def _graphemes(text: str) -> int:
-    try:
-        import grapheme
-
-        return int(grapheme.length(text))
-    except ImportError:  # pragma: no cover - grapheme is a Kanal dependency
-        return len(text)
 
 
 def _b64url(data: bytes) -> str:
@@ -75,7 +73,7 @@ class Bluesky(Platform):
     # --- identities and tokens -----------------------------------------------------------------
 
     def _account(
-        self, handle: str, display_name: str, password: str | None = None
+        self, handle: str, display_name: str, password: str | None = None, pds: str = ""
     ) -> dict[str, Any]:
         if handle in self.by_handle:
             return self.accounts[self.by_handle[handle]]
@@ -86,6 +84,7 @@ class Bluesky(Platform):
             "display_name": display_name,
             "password": password,
             "email": f"{handle.split('.')[0]}@sandviken.example",
+            "pds": pds,  # "": the entryway hosts the repository; else the host's name
         }
         self.accounts[did] = account
         self.by_handle[handle] = did
@@ -136,10 +135,42 @@ class Bluesky(Platform):
             "refreshJwt": refresh,
             "handle": account["handle"],
             "did": account["did"],
+            "didDoc": self._did_doc(account),
             "email": account["email"],
             "emailConfirmed": True,
             "emailAuthFactor": False,
             "active": True,
+        }
+
+    def _pds_url(self, account: dict[str, Any]) -> str:
+        return f"{self.base_url}/{account['pds']}" if account.get("pds") else self.base_url
+
+    def _did_doc(self, account: dict[str, Any]) -> dict[str, Any]:
+        """The account's DID document as a PDS returns it with a session."""
+        did = account["did"]
+        return {
+            "@context": [
+                "https://www.w3.org/ns/did/v1",
+                "https://w3id.org/security/multikey/v1",
+                "https://w3id.org/security/suites/secp256k1-2019/v1",
+            ],
+            "id": did,
+            "alsoKnownAs": [f"at://{account['handle']}"],
+            "verificationMethod": [
+                {
+                    "id": f"{did}#atproto",
+                    "type": "Multikey",
+                    "controller": did,
+                    "publicKeyMultibase": "zQ3sh" + b32(did.encode())[:44],
+                }
+            ],
+            "service": [
+                {
+                    "id": "#atproto_pds",
+                    "type": "AtprotoPersonalDataServer",
+                    "serviceEndpoint": self._pds_url(account),
+                }
+            ],
         }
 
     def _tid(self) -> str:
@@ -158,6 +189,8 @@ class Bluesky(Platform):
         password = "-".join(self.demo_secret("", 4).lower() for _ in range(4))
         account = self._account("sandviken.bsky.social", "Sandvikens kommun", password)
         self.account_did = account["did"]
+        own_password = "-".join(self.demo_secret("pds2", 4).lower() for _ in range(4))
+        self._account(OWN_PDS_HANDLE, "Sandvikens bibliotek", own_password, pds=OWN_PDS)
         start = self.clock.now() - 86400
         for index, text in enumerate(
             (
@@ -189,6 +222,13 @@ class Bluesky(Platform):
         info = super().platform_info()
         info["did"] = self.account_did
         info["service"] = self.base_url
+        own = self.accounts.get(self.by_handle.get(OWN_PDS_HANDLE, ""))
+        if own is not None:
+            info["own_pds"] = {
+                "url": self._pds_url(own),
+                "did": own["did"],
+                "credentials": {"identifier": own["handle"], "app_password": own["password"]},
+            }
         return info
 
     # --- repo ----------------------------------------------------------------------------------
@@ -291,90 +331,6 @@ class Bluesky(Platform):
             "labels": [],
         }
 
-    # --- validation ----------------------------------------------------------------------------
-
-    def _validate_post(self, record: dict[str, Any], did: str) -> str | None:
-        text = record.get("text")
-        if not isinstance(text, str):
-            return "Record/text must be a string"
-        if _graphemes(text) > 300:
-            return "Record/text must not be longer than 300 graphemes"
-        encoded = text.encode("utf-8")
-        if len(encoded) > 3000:
-            return "Record/text must not be longer than 3000 characters"
-        created = record.get("createdAt")
-        if not isinstance(created, str):
-            return 'Record must have the property "createdAt"'
-        try:
-            parse_iso(created)
-        except ValueError:
-            return "Record/createdAt must be an valid atproto datetime (both RFC-3339 and ISO-8601)"
-        facets = record.get("facets", [])
-        if not isinstance(facets, list):
-            return "Record/facets must be an array"
-        for index, facet in enumerate(facets):
-            where = f"Record/facets/{index}"
-            span = facet.get("index") if isinstance(facet, dict) else None
-            if not isinstance(span, dict):
-                return f'{where} must have the property "index"'
-            start, end = span.get("byteStart"), span.get("byteEnd")
-            if not isinstance(start, int) or not isinstance(end, int):
-                return f"{where}/index/byteStart and byteEnd must be integers"
-            if start < 0 or end < 0:
-                return f"{where}/index/byteStart can not be less than 0"
-            if not start < end <= len(encoded):
-                size = len(encoded)
-                return f"{where}/index is not a byte range inside the UTF-8 text ({size} bytes)"
-            if not _on_boundary(encoded, start) or not _on_boundary(encoded, end):
-                return f"{where}/index splits a UTF-8 character: offsets are bytes, not characters"
-            features = facet.get("features")
-            if not isinstance(features, list) or not features:
-                return f'{where} must have the property "features"'
-            for feature in features:
-                kind = feature.get("$type") if isinstance(feature, dict) else None
-                if kind == "app.bsky.richtext.facet#link" and not isinstance(
-                    feature.get("uri"), str
-                ):
-                    return f"{where}/features must have a uri"
-                if kind == "app.bsky.richtext.facet#mention" and not str(
-                    feature.get("did", "")
-                ).startswith("did:"):
-                    return f"{where}/features must have a did"
-                if kind == "app.bsky.richtext.facet#tag" and not isinstance(
-                    feature.get("tag"), str
-                ):
-                    return f"{where}/features must have a tag"
-        embed = record.get("embed")
-        if isinstance(embed, dict) and embed.get("$type") == "app.bsky.embed.images":
-            images = embed.get("images")
-            if not isinstance(images, list) or not 1 <= len(images) <= 4:
-                return "Record/embed/images must have 1-4 items"
-            for index, image in enumerate(images):
-                if not isinstance(image, dict) or not isinstance(image.get("alt"), str):
-                    return f'Record/embed/images/{index} must have the property "alt"'
-                blob = image.get("image") or {}
-                link = (blob.get("ref") or {}).get("$link") if isinstance(blob, dict) else None
-                stored = self.blobs.get(str(link))
-                if stored is None or stored["owner"] != did:
-                    return f"Could not find blob: {link}"
-                if stored["size"] > MAX_BLOB:
-                    return (
-                        f"Record/embed/images/{index}/image file too large ({MAX_BLOB} bytes max)"
-                    )
-                if not stored["mimeType"].startswith("image/"):
-                    return f"Record/embed/images/{index}/image has the wrong mime type"
-        reply = record.get("reply")
-        if reply is not None:
-            for key in ("root", "parent"):
-                ref = reply.get(key) if isinstance(reply, dict) else None
-                if (
-                    not isinstance(ref, dict)
-                    or not isinstance(ref.get("uri"), str)
-                    or not isinstance(ref.get("cid"), str)
-                ):
-                    return f'Record/reply must have the property "{key}"'
-        return None
-
     # --- errors --------------------------------------------------------------------------------
 
     def _error(self, status: int, error: str, message: str) -> Response:
@@ -421,11 +377,16 @@ class Bluesky(Platform):
     # --- routing -------------------------------------------------------------------------------
 
     def handle(self, req: Request) -> Response:
-        if not req.path.startswith("/xrpc/"):
-            if req.path.startswith("/img/"):
+        path, host = req.path, ""
+        if path.startswith(f"/{OWN_PDS}/"):
+            path, host = path[len(OWN_PDS) + 1 :], OWN_PDS
+        if not path.startswith("/xrpc/"):
+            if path.startswith("/img/"):
                 return Response(200, b"", [("Content-Type", "image/jpeg")])
+            if path.startswith("/web/") and not host:
+                return web_page(path[len("/web/") :], f"{self.base_url}/web/")
             return self._error(404, "NotFound", "Not Found")
-        nsid = req.path[len("/xrpc/") :].rstrip("/")
+        nsid = path[len("/xrpc/") :].rstrip("/")
         limit, remaining, reset = self.ctx.rates.hit(
             ("bsky", req.bearer() or "anon"), RATE_LIMIT, RATE_WINDOW
         )
@@ -434,7 +395,7 @@ class Bluesky(Platform):
             return json_response(
                 429, {"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"}, headers
             )
-        response = self._xrpc(req, nsid)
+        response = self._xrpc(req, nsid, host)
         response.headers.extend(headers)
         return response
 
@@ -463,58 +424,44 @@ class Bluesky(Platform):
             return self._error(400, "InvalidToken", "Token could not be verified")
         return did
 
-    def _xrpc(self, req: Request, nsid: str) -> Response:
-        procedures = {
-            "com.atproto.server.createSession",
-            "com.atproto.server.refreshSession",
-            "com.atproto.server.deleteSession",
-            "com.atproto.repo.createRecord",
-            "com.atproto.repo.putRecord",
-            "com.atproto.repo.deleteRecord",
-            "com.atproto.repo.uploadBlob",
-            "app.bsky.notification.updateSeen",
-        }
-        queries = {
-            "com.atproto.server.getSession",
-            "com.atproto.repo.getRecord",
-            "com.atproto.repo.listRecords",
-            "app.bsky.notification.listNotifications",
-            "app.bsky.feed.getAuthorFeed",
-            "app.bsky.feed.getPostThread",
-            "app.bsky.actor.getProfile",
-            "com.atproto.identity.resolveHandle",
-            "app.bsky.notification.getUnreadCount",
-            "app.bsky.feed.getPosts",
-        }
-        if nsid not in procedures and nsid not in queries:
+    def _xrpc(self, req: Request, nsid: str, host: str = "") -> Response:
+        method = METHODS.get(nsid)
+        if method is None:
             return self._error(501, "MethodNotImplemented", "Method Not Implemented")
-        if (nsid in procedures) != (req.method == "POST"):
+        if method.procedure != (req.method == "POST"):
             return self._error(
                 400,
                 "InvalidRequest",
                 f"Incorrect HTTP method ({req.method}) expected "
-                f"{'POST' if nsid in procedures else 'GET'}",
+                f"{'POST' if method.procedure else 'GET'}",
             )
-        if nsid == "com.atproto.server.createSession":
-            return self._create_session(req)
-        if nsid == "com.atproto.server.refreshSession":
-            return self._refresh_session(req)
-        if nsid == "com.atproto.identity.resolveHandle":
-            did = self.by_handle.get(req.arg("handle") or "")
-            if did is None:
-                return self._error(400, "InvalidRequest", "Unable to resolve handle")
-            return json_response(200, {"did": did})
+        if not method.auth:
+            open_handler: Callable[[Request, str], Response] = getattr(self, method.handler)
+            return open_handler(req, host)
         auth = self._auth(req)
         if isinstance(auth, Response):
             return auth
         did = auth
-        handler = getattr(self, "_" + nsid.rsplit(".", 1)[-1])
-        result: Response = handler(req, did)
-        return result
+        account = self.accounts[did]
+        if nsid != "com.atproto.server.getSession" and account.get("pds", "") != host:
+            # The repository lives on another PDS: only that host can read or write it.
+            return self._error(
+                400,
+                "InvalidRequest",
+                f"Could not find repo: {did} is hosted at {self._pds_url(account)}",
+            )
+        handler: Callable[[Request, str], Response] = getattr(self, method.handler)
+        return handler(req, did)
+
+    def _resolve_handle(self, req: Request, host: str) -> Response:
+        did = self.by_handle.get(req.arg("handle") or "")
+        if did is None:
+            return self._error(400, "InvalidRequest", "Unable to resolve handle")
+        return json_response(200, {"did": did})
 
     # --- server --------------------------------------------------------------------------------
 
-    def _create_session(self, req: Request) -> Response:
+    def _create_session(self, req: Request, host: str = "") -> Response:
         body = self._body(req)
         if isinstance(body, Response):
             return body
@@ -532,9 +479,11 @@ class Bluesky(Platform):
             or not hmac.compare_digest(account["password"], password)
         ):
             return self._error(401, "AuthenticationRequired", "Invalid identifier or password")
+        if host and account.get("pds", "") != host:  # an own PDS signs in its own accounts only
+            return self._error(401, "AuthenticationRequired", "Invalid identifier or password")
         return json_response(200, self._session(account))
 
-    def _refresh_session(self, req: Request) -> Response:
+    def _refresh_session(self, req: Request, host: str = "") -> Response:
         token = req.bearer()
         if not token:
             return self._error(401, "AuthMissing", "Authentication Required")
@@ -547,9 +496,8 @@ class Bluesky(Platform):
         if did is None:
             return self._error(400, "ExpiredToken", "Token has been revoked")
         session = self._session(self.accounts[did])
-        return json_response(
-            200, {k: session[k] for k in ("accessJwt", "refreshJwt", "handle", "did", "active")}
-        )
+        keys = ("accessJwt", "refreshJwt", "handle", "did", "didDoc", "active")
+        return json_response(200, {k: session[k] for k in keys})
 
     def _getSession(self, req: Request, did: str) -> Response:
         account = self.accounts[did]
@@ -558,6 +506,7 @@ class Bluesky(Platform):
             {
                 "handle": account["handle"],
                 "did": did,
+                "didDoc": self._did_doc(account),
                 "email": account["email"],
                 "emailConfirmed": True,
                 "active": True,
@@ -605,7 +554,7 @@ class Bluesky(Platform):
         record = {"$type": collection, **record}
         validation = "unknown"
         if collection == POST and body.get("validate") is not False:
-            problem = self._validate_post(record, did)
+            problem = validate_post(record, did, self.blobs)
             if problem:
                 return self._error(400, "InvalidRequest", f"Invalid {POST} record: {problem}")
             validation = "valid"
@@ -717,12 +666,12 @@ class Bluesky(Platform):
             return self._error(400, "InvalidRequest", "limit must be between 1 and 100")
         limit = int(limit_text)
         reasons = req.args("reasons")
+        # As the AppView does, a page is chosen first and what cannot be shown (a deleted
+        # record) is dropped from it afterwards: pages may come back short with a cursor.
         items = [
             (key, n)
             for key, n in self.notifications.items()
-            if n["to"] == did
-            and n["uri"] in self.records
-            and (not reasons or n["reason"] in reasons)
+            if n["to"] == did and (not reasons or n["reason"] in reasons)
         ]
         items.sort(key=lambda kv: (kv[1]["indexed"], kv[0]), reverse=True)
         cursor = req.arg("cursor")
@@ -738,7 +687,9 @@ class Bluesky(Platform):
         seen = self._seen_at.get(did, 0.0)
         notifications = []
         for _key, n in chosen:
-            entry = self.records[n["uri"]]
+            entry = self.records.get(n["uri"])
+            if entry is None:
+                continue
             item = {
                 "uri": n["uri"],
                 "cid": entry["cid"],
@@ -941,8 +892,3 @@ class Bluesky(Platform):
             "blobs": [{"cid": k, **v} for k, v in self.blobs.items()],
             "notifications": len(self.notifications),
         }
-
-
-def _on_boundary(encoded: bytes, offset: int) -> bool:
-    """True when a byte offset does not fall inside a multi-byte UTF-8 sequence."""
-    return offset == len(encoded) or (encoded[offset] & 0xC0) != 0x80

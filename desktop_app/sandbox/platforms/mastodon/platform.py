@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -31,7 +32,9 @@ from desktop_app.sandbox.platforms.base import (
     pkce_matches,
     redirect_allowed,
 )
+from desktop_app.sandbox.platforms.mastodon.routes import ROUTES
 
+Handler = Callable[[Request, Any, "re.Match[str]", dict[str, Any]], Response]
 OOB = "urn:ietf:wg:oauth:2.0:oob"
 MAX_CHARS = 500
 URL_RE = re.compile(r"https?://[^\s<>\"']+")
@@ -41,6 +44,12 @@ VAPID_KEY = (
     "BCk-QqERU0q-CfYZjcuB6lnyyOYfJ2AifKqfeGIm7Z-HiTU5T9eTG5GxVA0_OH5mMlI4UkkDTpaZwozy0TzdZ2M="
 )
 IDEMPOTENCY_S = 3600
+# Uploads are processed in the background, as Mastodon does for anything it cannot finish at
+# once: POST /api/v2/media answers 202 with ``url: null`` and GET /api/v1/media/:id answers 206
+# until the file is ready, after this many polls or this much simulated time, whichever first.
+PROCESSING_POLLS = 2
+PROCESSING_S = 30.0
+NOT_PROCESSED = "Cannot attach files that have not finished processing. Try again in a moment!"
 
 
 def _count(text: str) -> int:
@@ -166,6 +175,7 @@ class Mastodon(Platform):
             "locked": False,
             "bot": account["bot"],
             "discoverable": True,
+            "indexable": True,
             "group": False,
             "created_at": "2023-01-10T00:00:00.000Z",
             "note": "",
@@ -187,6 +197,7 @@ class Mastodon(Platform):
                 "privacy": "public",
                 "sensitive": False,
                 "language": "sv",
+                "indexable": True,
                 "note": "",
                 "fields": [],
                 "follow_requests_count": 0,
@@ -200,11 +211,22 @@ class Mastodon(Platform):
             }
         return view
 
+    def _media_ready(self, item: dict[str, Any]) -> bool:
+        return bool(
+            item.get("polls", PROCESSING_POLLS) >= PROCESSING_POLLS
+            or self.clock.now() >= item.get("uploaded", 0.0) + PROCESSING_S
+        )
+
     def _media_view(self, item: dict[str, Any]) -> dict[str, Any]:
+        ready = self._media_ready(item)
         return {
             "id": item["id"],
             "type": "image",
-            "url": f"{self.base_url}/system/media_attachments/{item['id']}/original.png",
+            "url": (
+                f"{self.base_url}/system/media_attachments/{item['id']}/original.png"
+                if ready
+                else None
+            ),
             "preview_url": f"{self.base_url}/system/media_attachments/{item['id']}/small.png",
             "remote_url": None,
             "preview_remote_url": None,
@@ -447,127 +469,199 @@ class Mastodon(Platform):
 
     def _route(self, req: Request, path: str, token: dict[str, Any]) -> Response:
         me = token["account_id"]
-        method = req.method
-        if path == "/api/v1/accounts/verify_credentials" and method == "GET":
-            if me is None:
+        for route in ROUTES:
+            match = route.pattern.fullmatch(path)
+            if match is None or route.method != req.method:
+                continue
+            if route.needs_user and me is None:
                 return self._error(422, "This method requires an authenticated user")
-            return json_response(200, self._account_view(self.accounts[me], credential=True))
-        if path == "/api/v1/apps/verify_credentials" and method == "GET":
-            return json_response(
-                200, {"name": "Kanal (sandbox)", "website": None, "scopes": token["scopes"]}
-            )
+            handler: Handler = getattr(self, route.handler)
+            return handler(req, me, match, token)
         if me is None:
             return self._error(422, "This method requires an authenticated user")
-        if path == "/api/v1/statuses" and method == "POST":
-            if not {"write", "write:statuses"} & set(token["scopes"]):
-                return self._error(403, "This action is outside the authorized scopes")
-            return self._post_status(req, me)
-        match = re.fullmatch(r"/api/v1/statuses/(\d+)(/context)?", path)
-        if match:
-            status = self.statuses.get(match.group(1))
-            if status is None:
-                return self._error(404, "Record not found")
-            if match.group(2) and method == "GET":
-                return self._context(status)
-            if method == "GET":
-                return json_response(200, self._status_view(status))
-            if method == "DELETE":
-                if status["account_id"] != me:
-                    return self._error(403, "This action is not allowed")
-                view = self._status_view(status)
-                view["text"] = status["text"]
-                del self.statuses[status["id"]]
-                return json_response(200, view)
-        match = re.fullmatch(r"/api/v1/accounts/(\d+)/statuses", path)
-        if match and method == "GET":
-            if match.group(1) not in self.accounts:
-                return self._error(404, "Record not found")
-            items = [s for s in self.statuses.values() if s["account_id"] == match.group(1)]
-            return self._paged(req, items, self._status_view, path, 20, 40)
-        match = re.fullmatch(r"/api/v1/accounts/(\d+)/(mute|block|unmute|unblock)", path)
-        if match and method == "POST":
-            if match.group(1) not in self.accounts:
-                return self._error(404, "Record not found")
-            action = match.group(2)
-            return json_response(
-                200,
-                {
-                    "id": match.group(1),
-                    "following": False,
-                    "showing_reblogs": False,
-                    "notifying": False,
-                    "followed_by": False,
-                    "blocking": action == "block",
-                    "blocked_by": False,
-                    "muting": action == "mute",
-                    "muting_notifications": action == "mute",
-                    "requested": False,
-                    "domain_blocking": False,
-                    "endorsed": False,
-                    "note": "",
-                },
-            )
-        if path == "/api/v1/notifications" and method == "GET":
-            return self._notifications(req, me)
-        match = re.fullmatch(r"/api/v1/scheduled_statuses/(\d+)", path)
-        if match:
-            item = self.scheduled.get(match.group(1))
-            if item is None or item["account_id"] != me:
-                return self._error(404, "Record not found")
-            if method == "GET":
-                return json_response(200, self._scheduled_view(match.group(1), item))
-            if method == "DELETE":
-                del self.scheduled[match.group(1)]
-                return json_response(200, {})
-            if method == "PUT":
-                try:
-                    when = parse_iso(req.param("scheduled_at") or "")
-                except ValueError:
-                    return self._error(422, "Validation failed: Scheduled at is invalid")
-                if when < self.clock.now() + 300:
-                    return self._error(
-                        422,
-                        "Validation failed: Scheduled at The scheduled date must be in the future",
-                    )
-                item["at"] = when
-                return json_response(200, self._scheduled_view(match.group(1), item))
-        if path == "/api/v1/scheduled_statuses" and method == "GET":
-            items = [
-                self._scheduled_view(k, v)
-                for k, v in self.scheduled.items()
-                if v["account_id"] == me
-            ]
-            return json_response(200, items)
-        if path == "/api/v2/media" and method == "POST":
-            return self._upload(req, me)
-        match = re.fullmatch(r"/api/v1/media/(\d+)", path)
-        if match:
-            item = self.media.get(match.group(1))
-            if item is None or item["owner"] != me:
-                return self._error(404, "Record not found")
-            if method == "PUT":
-                if req.param("description") is not None:
-                    item["description"] = req.param("description")
-                return json_response(200, self._media_view(item))
-            if method == "GET":
-                return json_response(200, self._media_view(item))
-        if path == "/api/v1/reports" and method == "POST":
-            return json_response(
-                200,
-                {
-                    "id": self._next(),
-                    "action_taken": False,
-                    "category": "other",
-                    "comment": req.param("comment") or "",
-                    "forwarded": False,
-                    "created_at": iso_z(self.clock.now(), millis=True),
-                    "status_ids": req.form().get("status_ids[]", []),
-                    "target_account": self._account_view(
-                        self.accounts.get(req.param("account_id") or "", self.accounts[me])
-                    ),
-                },
-            )
         return self._error(404, "Record not found")
+
+    # --- route handlers (see routes.py) ----------------------------------------------------------
+
+    def _r_verify_credentials(
+        self, req: Request, me: str, match: re.Match[str], token: dict[str, Any]
+    ) -> Response:
+        return json_response(200, self._account_view(self.accounts[me], credential=True))
+
+    def _r_app_credentials(
+        self, req: Request, me: str | None, match: re.Match[str], token: dict[str, Any]
+    ) -> Response:
+        return json_response(
+            200, {"name": "Kanal (sandbox)", "website": None, "scopes": token["scopes"]}
+        )
+
+    def _r_post_status(
+        self, req: Request, me: str, match: re.Match[str], token: dict[str, Any]
+    ) -> Response:
+        if not {"write", "write:statuses"} & set(token["scopes"]):
+            return self._error(403, "This action is outside the authorized scopes")
+        return self._post_status(req, me)
+
+    def _r_get_status(
+        self, req: Request, me: str, match: re.Match[str], token: dict[str, Any]
+    ) -> Response:
+        status = self.statuses.get(match.group(1))
+        if status is None:
+            return self._error(404, "Record not found")
+        return json_response(200, self._status_view(status))
+
+    def _r_status_context(
+        self, req: Request, me: str, match: re.Match[str], token: dict[str, Any]
+    ) -> Response:
+        status = self.statuses.get(match.group(1))
+        if status is None:
+            return self._error(404, "Record not found")
+        return self._context(status)
+
+    def _r_delete_status(
+        self, req: Request, me: str, match: re.Match[str], token: dict[str, Any]
+    ) -> Response:
+        status = self.statuses.get(match.group(1))
+        if status is None:
+            return self._error(404, "Record not found")
+        if status["account_id"] != me:
+            return self._error(403, "This action is not allowed")
+        view = self._status_view(status)
+        view["text"] = status["text"]
+        del self.statuses[status["id"]]
+        return json_response(200, view)
+
+    def _r_account_statuses(
+        self, req: Request, me: str, match: re.Match[str], token: dict[str, Any]
+    ) -> Response:
+        if match.group(1) not in self.accounts:
+            return self._error(404, "Record not found")
+        items = [s for s in self.statuses.values() if s["account_id"] == match.group(1)]
+        return self._paged(req, items, self._status_view, match.group(0), 20, 40)
+
+    def _r_relationship(
+        self, req: Request, me: str, match: re.Match[str], token: dict[str, Any]
+    ) -> Response:
+        if match.group(1) not in self.accounts:
+            return self._error(404, "Record not found")
+        action = match.group(2)
+        return json_response(
+            200,
+            {
+                "id": match.group(1),
+                "following": False,
+                "showing_reblogs": False,
+                "notifying": False,
+                "followed_by": False,
+                "blocking": action == "block",
+                "blocked_by": False,
+                "muting": action == "mute",
+                "muting_notifications": action == "mute",
+                "requested": False,
+                "domain_blocking": False,
+                "endorsed": False,
+                "note": "",
+            },
+        )
+
+    def _r_notifications(
+        self, req: Request, me: str, match: re.Match[str], token: dict[str, Any]
+    ) -> Response:
+        return self._notifications(req, me)
+
+    def _own_scheduled(self, me: str, scheduled_id: str) -> dict[str, Any] | None:
+        item = self.scheduled.get(scheduled_id)
+        return item if item is not None and item["account_id"] == me else None
+
+    def _r_list_scheduled(
+        self, req: Request, me: str, match: re.Match[str], token: dict[str, Any]
+    ) -> Response:
+        items = [
+            self._scheduled_view(k, v) for k, v in self.scheduled.items() if v["account_id"] == me
+        ]
+        return json_response(200, items)
+
+    def _r_get_scheduled(
+        self, req: Request, me: str, match: re.Match[str], token: dict[str, Any]
+    ) -> Response:
+        item = self._own_scheduled(me, match.group(1))
+        if item is None:
+            return self._error(404, "Record not found")
+        return json_response(200, self._scheduled_view(match.group(1), item))
+
+    def _r_delete_scheduled(
+        self, req: Request, me: str, match: re.Match[str], token: dict[str, Any]
+    ) -> Response:
+        if self._own_scheduled(me, match.group(1)) is None:
+            return self._error(404, "Record not found")
+        del self.scheduled[match.group(1)]
+        return json_response(200, {})
+
+    def _r_put_scheduled(
+        self, req: Request, me: str, match: re.Match[str], token: dict[str, Any]
+    ) -> Response:
+        item = self._own_scheduled(me, match.group(1))
+        if item is None:
+            return self._error(404, "Record not found")
+        try:
+            when = parse_iso(req.param("scheduled_at") or "")
+        except ValueError:
+            return self._error(422, "Validation failed: Scheduled at is invalid")
+        if when < self.clock.now() + 300:
+            return self._error(
+                422, "Validation failed: Scheduled at The scheduled date must be in the future"
+            )
+        item["at"] = when
+        return json_response(200, self._scheduled_view(match.group(1), item))
+
+    def _r_upload(
+        self, req: Request, me: str, match: re.Match[str], token: dict[str, Any]
+    ) -> Response:
+        return self._upload(req, me)
+
+    def _own_media(self, me: str, media_id: str) -> dict[str, Any] | None:
+        item = self.media.get(media_id)
+        return item if item is not None and item["owner"] == me else None
+
+    def _r_get_media(
+        self, req: Request, me: str, match: re.Match[str], token: dict[str, Any]
+    ) -> Response:
+        item = self._own_media(me, match.group(1))
+        if item is None:
+            return self._error(404, "Record not found")
+        if not self._media_ready(item):
+            item["polls"] = item.get("polls", 0) + 1
+            return json_response(206, self._media_view(item))
+        return json_response(200, self._media_view(item))
+
+    def _r_put_media(
+        self, req: Request, me: str, match: re.Match[str], token: dict[str, Any]
+    ) -> Response:
+        item = self._own_media(me, match.group(1))
+        if item is None:
+            return self._error(404, "Record not found")
+        if req.param("description") is not None:
+            item["description"] = req.param("description")
+        return json_response(200, self._media_view(item))
+
+    def _r_report(
+        self, req: Request, me: str, match: re.Match[str], token: dict[str, Any]
+    ) -> Response:
+        return json_response(
+            200,
+            {
+                "id": self._next(),
+                "action_taken": False,
+                "category": "other",
+                "comment": req.param("comment") or "",
+                "forwarded": False,
+                "created_at": iso_z(self.clock.now(), millis=True),
+                "status_ids": req.form().get("status_ids[]", []),
+                "target_account": self._account_view(
+                    self.accounts.get(req.param("account_id") or "", self.accounts[me])
+                ),
+            },
+        )
 
     def _instance(self, v2: bool) -> dict[str, Any]:
         configuration = {
@@ -580,6 +674,9 @@ class Mastodon(Platform):
                 "supported_mime_types": ["image/jpeg", "image/png", "image/gif", "image/webp"],
                 "image_size_limit": 16777216,
                 "image_matrix_limit": 33177600,
+                "video_size_limit": 103809024,
+                "video_frame_rate_limit": 120,
+                "video_matrix_limit": 8294400,
             },
         }
         if v2:
@@ -589,9 +686,25 @@ class Mastodon(Platform):
                 "version": "4.4.0",
                 "source_url": "https://github.com/mastodon/mastodon",
                 "description": "Sandbox",
-                "configuration": configuration,
-                "registrations": {"enabled": False},
-                "contact": {"email": "", "account": None},
+                "usage": {"users": {"active_month": 3}},
+                "thumbnail": {"url": f"{self.base_url}/packs/media/images/preview.png"},
+                "icon": [],
+                "languages": ["sv"],
+                "api_versions": {"mastodon": 6},
+                "configuration": {
+                    **configuration,
+                    "urls": {"streaming": None, "status": None, "about": None},
+                    "accounts": {"max_featured_tags": 10, "max_pinned_statuses": 5},
+                    "polls": {
+                        "max_options": 4,
+                        "max_characters_per_option": 50,
+                        "min_expiration": 300,
+                        "max_expiration": 2629746,
+                    },
+                    "translation": {"enabled": False},
+                },
+                "registrations": {"enabled": False, "approval_required": False, "message": None},
+                "contact": {"email": "sandladan@sandviken.example", "account": None},
                 "rules": [],
             }
         return {
@@ -816,6 +929,8 @@ class Mastodon(Platform):
             item = self.media.get(media_id)
             if item is None or item["owner"] != me:
                 return self._error(422, "Validation failed: Media attachments are invalid")
+            if not self._media_ready(item):
+                return self._error(422, NOT_PROCESSED)
         reply_to = params.get("in_reply_to_id")
         if reply_to and str(reply_to) not in self.statuses:
             return self._error(404, "Record not found")
@@ -974,10 +1089,12 @@ class Mastodon(Platform):
             "height": info[2],
             "description": req.param("description"),
             "size": len(files[0].data),
+            "polls": 0,
+            "uploaded": self.clock.now(),
         }
         while len(self.media) > 500:
             self.media.popitem(last=False)
-        return json_response(200, self._media_view(self.media[media_id]))
+        return json_response(202, self._media_view(self.media[media_id]))
 
     # --- control surface -----------------------------------------------------------------------
 
@@ -1053,7 +1170,12 @@ class Mastodon(Platform):
             ],
             "notifications": len(self.notifications),
             "media": [
-                {"id": m["id"], "description": m["description"], "size": m["size"]}
+                {
+                    "id": m["id"],
+                    "description": m["description"],
+                    "size": m["size"],
+                    "processing": not self._media_ready(m),
+                }
                 for m in self.media.values()
             ],
         }
