@@ -28,4 +28,3 @@ def archive_account(uow: UnitOfWork, account_id: str, when: datetime) -> bool:
 def archived_at(uow: UnitOfWork, account_id: str) -> datetime | None:
     row = uow.session.get(AccountRow, account_id)
     return None if row is None else row.archived_at
-

@@ -12,7 +12,7 @@ from desktop_app.domain.inbox import InboxKind, IncomingItem
 from desktop_app.domain.networks import Network
 from desktop_app.store.database import Store
 from tests.support.cli import kanal
-from tests.unit.store.store_helpers import add_account
+from tests.support.store import add_account
 
 HOSTILE = "Hej\x1b]0;Kanal hacked\x07 \x1b[2J\x9b31m kommunen \u202eftw.exe\u202c slut"
 ZWJ_FAMILY = "👩‍👩‍👧"  # zero-width joiners inside: must stay as they are
