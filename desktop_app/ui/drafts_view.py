@@ -35,10 +35,10 @@ from desktop_app.domain.accounts import Account
 from desktop_app.domain.drafts import Draft
 from desktop_app.store.database import Store
 from desktop_app.ui import draft_jobs
-from desktop_app.ui.db_worker import DatabaseWorker
 from desktop_app.ui.formatting import format_date_time
 from desktop_app.ui.paged_model import ID_ROLE, PAGE_SIZE, PagedTableModel, PageJob
 from desktop_app.ui.targets import network_label, networks_of_targets
+from desktop_app.ui.tasks import TaskRunner
 
 SEARCH_DELAY_MS = 250
 DRAFT_ID_ROLE = ID_ROLE
@@ -82,7 +82,7 @@ class DraftsModel(PagedTableModel[DraftRow]):
 
     def __init__(
         self,
-        worker: DatabaseWorker,
+        worker: TaskRunner,
         display_zone: QTimeZone,
         page_size: int = PAGE_SIZE,
         parent: QWidget | None = None,
@@ -176,7 +176,7 @@ class DraftsView(QWidget):
     open_requested = Signal(str)
 
     def __init__(
-        self, worker: DatabaseWorker, display_zone: QTimeZone, parent: QWidget | None = None
+        self, worker: TaskRunner, display_zone: QTimeZone, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self._worker = worker

@@ -47,14 +47,13 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.accounts import Account
 from desktop_app.domain.publications import Publication, PublicationState
-from desktop_app.engine.export import ExportRequest, export
 from desktop_app.engine.outbox import OutboxCallbacks
 from desktop_app.store.database import Store
 from desktop_app.store.publications import HistoryFilter
-from desktop_app.ui.db_worker import DatabaseWorker
 from desktop_app.ui.formatting import format_date_time, ui_locale
 from desktop_app.ui.paged_model import ID_ROLE, PAGE_SIZE, PagedTableModel, PageJob
 from desktop_app.ui.targets import network_label
+from desktop_app.ui.tasks import TaskRunner
 
 SEARCH_DELAY_MS = 250
 PUBLICATION_ID_ROLE = ID_ROLE
@@ -85,6 +84,9 @@ def batch_of(store: Store, publication_id: str) -> list[Publication]:
 
 
 def export_history(store: Store, filters: HistoryFilter, fmt: str, output: Path) -> int:
+    # Loaded on first use: the PDF library costs a third of a second the first frame never needs.
+    from desktop_app.engine.export import ExportRequest, export
+
     with store.unit_of_work(read_only=True) as uow:
         publications = uow.publications.history(filters)
         _count, problems = uow.audit.verify()
@@ -142,7 +144,7 @@ class HistoryModel(PagedTableModel[Publication]):
 
     def __init__(
         self,
-        worker: DatabaseWorker,
+        worker: TaskRunner,
         display_zone: QTimeZone,
         page_size: int = PAGE_SIZE,
         parent: QWidget | None = None,
@@ -249,7 +251,7 @@ class HistoryView(QWidget):
 
     def __init__(
         self,
-        worker: DatabaseWorker,
+        worker: TaskRunner,
         display_zone: QTimeZone,
         retry_failed: RetryFailed | None = None,
         open_url: Callable[[QUrl], object] = QDesktopServices.openUrl,
@@ -451,9 +453,10 @@ class HistoryView(QWidget):
         draft_id = failed[0].draft_id
         retry = self._retry_failed
         self.retry_button.setEnabled(False)
-        self._worker.submit(
+        # The outbox re-checks the rules and prepares the images: the worker lane.
+        self._worker.run(
             self,
-            lambda _store: retry(draft_id),
+            lambda: retry(draft_id),
             lambda _result: self._after_retry(len(failed)),
             lambda error: self._show_error(str(error) or type(error).__name__),
         )

@@ -22,7 +22,7 @@ from PySide6.QtCore import (
 )
 
 from desktop_app.store.database import Store
-from desktop_app.ui.db_worker import DatabaseWorker
+from desktop_app.ui.tasks import TaskRunner
 
 PAGE_SIZE = 200
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -47,7 +47,7 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT]):
     def __init__(
         self,
         headers: Sequence[str] = (),
-        worker: DatabaseWorker | None = None,
+        worker: TaskRunner | None = None,
         page_size: int = PAGE_SIZE,
         parent: QObject | None = None,
     ) -> None:

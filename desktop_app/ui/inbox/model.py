@@ -27,7 +27,7 @@ from PySide6.QtCore import (
 from desktop_app.domain.inbox import InboxFilter, InboxItem
 from desktop_app.store.database import Store
 from desktop_app.store.inbox import InboxPageQuery, inbox_repository
-from desktop_app.ui.db_worker import DatabaseWorker
+from desktop_app.ui.tasks import TaskRunner
 
 ItemRole = Qt.ItemDataRole.UserRole + 1
 SeqRole = Qt.ItemDataRole.UserRole + 2
@@ -59,7 +59,7 @@ class InboxListModel(QAbstractListModel):
 
     def __init__(
         self,
-        db: DatabaseWorker,
+        db: TaskRunner,
         clock: Callable[[], datetime] = _now,
         parent: QObject | None = None,
     ) -> None:
