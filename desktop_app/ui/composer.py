@@ -97,13 +97,11 @@ class ComposerWidget(QWidget):
 
     Signals:
         draft_saved(str): the draft with this id was written to the store.
-        save_failed(str): a save did not go through; the message says why.
         loaded(str): the draft with this id is now shown, as stored.
         published(str): the draft with this id was queued for its accounts.
     """
 
     draft_saved = Signal(str)
-    save_failed = Signal(str)
     loaded = Signal(str)
     published = Signal(str)
 
@@ -665,7 +663,6 @@ class ComposerWidget(QWidget):
         self._save_status.setStyleSheet(OVER_LIMIT_STYLE)
         self._show_message(message)
         self._retry_timer.start()
-        self.save_failed.emit(message)
 
     # ----- loading --------------------------------------------------------------------------
 

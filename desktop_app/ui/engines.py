@@ -37,11 +37,9 @@ class WindowEngines(QObject):
     Publishing, retrying, cancelling and moving are done as ``services.actor``.
 
     Signals:
-        started(): both run.
         start_failed(str): they could not be started; the message says why.
     """
 
-    started = Signal()
     start_failed = Signal(str)
 
     def __init__(
@@ -76,7 +74,7 @@ class WindowEngines(QObject):
         self._worker.submit(
             self,
             start,
-            lambda running: self.started.emit() if running else None,
+            None,
             lambda error: self.start_failed.emit(str(error) or type(error).__name__),
         )
 

@@ -17,7 +17,6 @@ from desktop_app.services import Services
 from desktop_app.store.database import Store
 from desktop_app.ui.application import display_zone, install_translators, locale_for
 from desktop_app.ui.composer import ComposerWidget
-from desktop_app.ui.connectivity import ConnectivityMonitor
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.tasks import TaskRunner
 from tests.support.ui import main_window, window_services
@@ -98,13 +97,6 @@ def make_window(qtbot: QtBot, config: AppConfig) -> Iterator[MainWindowFactory]:
     for window, services in windows:
         window.shutdown()
         services.close()
-
-
-@pytest.fixture
-def offline_monitor(qtbot: QtBot) -> Iterator[ConnectivityMonitor]:
-    monitor = ConnectivityMonitor(use_system=False)
-    yield monitor
-    monitor.close()
 
 
 # The offscreen platform plugin (headless tests) says this whenever a window is shown; it is

@@ -19,12 +19,10 @@ T = TypeVar("T")
 class SyncBridge(QObject):
     """Signals:
     page_stored(str, int, int): account id, new items, updated items (one stored page).
-    account_done(object): an AccountSyncResult.
     run_done(object): the list of AccountSyncResult of one run.
     """
 
     page_stored = Signal(str, int, int)
-    account_done = Signal(object)
     run_done = Signal(object)
 
     def callbacks(self) -> SyncCallbacks:
@@ -33,10 +31,7 @@ class SyncBridge(QObject):
         def on_page(account_id: str, result: PageResult) -> None:
             self.page_stored.emit(account_id, len(result.new_ids), len(result.updated_ids))
 
-        def on_account_done(result: AccountSyncResult) -> None:
-            self.account_done.emit(result)
-
         def on_run_done(results: Sequence[AccountSyncResult]) -> None:
             self.run_done.emit(list(results))
 
-        return SyncCallbacks(on_page, on_account_done, on_run_done)
+        return SyncCallbacks(on_page=on_page, on_run_done=on_run_done)

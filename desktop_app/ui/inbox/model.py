@@ -47,13 +47,11 @@ class InboxListModel(QAbstractListModel):
     """Signals:
     page_loaded(int): a page of ids arrived (its size); the first one after a reset matters
         to the benchmark and to "empty inbox" messages.
-    rows_ready(): rows that were missing have been read and their cells repainted.
     new_rows_inserted(int): this many new items were put at the top.
     load_failed(str): the store could not be read.
     """
 
     page_loaded = Signal(int)
-    rows_ready = Signal()
     new_rows_inserted = Signal(int)
     load_failed = Signal(str)
 
@@ -266,7 +264,6 @@ class InboxListModel(QAbstractListModel):
             changed = sorted(self._row_of[s] for s in found if s in self._row_of)
             if changed:
                 self.dataChanged.emit(self.index(changed[0]), self.index(changed[-1]))
-            self.rows_ready.emit()
 
         def failed(error: Exception) -> None:
             self._in_flight -= set(seqs)
