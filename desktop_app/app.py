@@ -37,12 +37,10 @@ def build_services(
     ``secrets``: the keyring (the system's when None; practice mode passes an in-memory one).
     ``store_opener``: how the store opens (practice mode also connects its accounts then).
     Raises ``ActingPersonUnknown`` if no person can be named for the audit trail."""
-    from desktop_app.secrets import SecretStore
-
     return Services(
         config=config,
         actor=resolve_actor(config.user),
-        secrets=secrets if secrets is not None else SecretStore(),
+        keyring=secrets,
         store_opener=store_opener or (lambda: open_store(config)),
         settings=settings or Settings(),
         sign_in_presets=dict(sign_in_presets or {}),

@@ -106,16 +106,16 @@ class _Engines:
 class Services:
     """Everything one process uses, made once. Build it with ``desktop_app.app.build_services``.
 
-    ``secrets`` is the keyring every part uses (practice mode passes an in-memory one);
+    ``keyring`` is the keyring every part uses (practice mode passes an in-memory one);
     ``store_opener`` opens and migrates the store (practice mode also connects its accounts).
     """
 
     config: AppConfig
     actor: str
-    secrets: SecretStore
     store_opener: Callable[[], Store]
     settings: Settings = field(default_factory=Settings)
     sign_in_presets: Mapping[Network, SignInPreset] = field(default_factory=dict)
+    keyring: SecretStore | None = field(default=None, repr=False)  # None: the system's
     _store: Store | None = field(default=None, init=False, repr=False)
     _connectors: AccountConnectors | None = field(default=None, init=False, repr=False)
     _inbox_actions: InboxActions | None = field(default=None, init=False, repr=False)
@@ -145,6 +145,17 @@ class Services:
             store.dispose()
 
     # ----- what the layers below offer ------------------------------------------------------
+
+    @property
+    def secrets(self) -> SecretStore:
+        """The one keyring every part uses (the system's unless one was given); opened on
+        first use, so the keyring library is not loaded before the first frame."""
+        with self._lock:
+            if self.keyring is None:
+                from desktop_app.secrets import SecretStore
+
+                self.keyring = SecretStore()
+            return self.keyring
 
     @property
     def connectors(self) -> AccountConnectors:

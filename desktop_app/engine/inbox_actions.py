@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop_app.domain.accounts import Account
 from desktop_app.domain.audit import AuditKind
@@ -25,17 +25,16 @@ from desktop_app.domain.inbox import (
     next_state,
 )
 from desktop_app.domain.moderation import ModerationDecision, ModerationKind
-from desktop_app.domain.text_rules import measure
-from desktop_app.engine.sync import ConnectorProvider
 from desktop_app.networks.base import (
     ItemKind,
     ModerationAction,
     RemoteItem,
     RemoteStatus,
 )
-from desktop_app.store.audit import AuditRepository
-from desktop_app.store.database import Store
-from desktop_app.store.inbox import UnknownInboxItem, inbox_repository
+
+if TYPE_CHECKING:
+    from desktop_app.engine.sync import ConnectorProvider
+    from desktop_app.store.database import Store
 
 SUBJECT_TYPE = "inbox_item"
 
@@ -117,6 +116,10 @@ def content_snapshot(item: InboxItem) -> dict[str, Any]:
     }
 
 
+# The store's modules are imported in the methods, on the thread that runs them: the window
+# builds this object before its first frame, which must not wait for SQLAlchemy.
+
+
 class InboxActions:
     """Every change people make to inbox items, each with its audit event in the same unit of
     work: answering and moderating through the account's connector, marking and assigning.
@@ -138,9 +141,11 @@ class InboxActions:
     @property
     def _store(self) -> Store:
         source = self._store_source
-        return source if isinstance(source, Store) else source()
+        return source() if callable(source) else source
 
     def _load(self, item_id: str) -> tuple[InboxItem, Account]:
+        from desktop_app.store.inbox import UnknownInboxItem, inbox_repository
+
         with self._store.unit_of_work(read_only=True) as uow:
             item = inbox_repository(uow).require(item_id)
             account = uow.accounts.get(item.account_id)
@@ -150,6 +155,10 @@ class InboxActions:
 
     def reply(self, item_id: str, text: str, actor: str) -> InboxItem:
         """Answer an item on its platform; records who answered and when."""
+        from desktop_app.domain.text_rules import measure
+        from desktop_app.store.audit import AuditRepository
+        from desktop_app.store.inbox import inbox_repository
+
         item, account = self._load(item_id)
         check = measure(account.network, text)
         if not text.strip() or not check.valid:
@@ -187,6 +196,9 @@ class InboxActions:
 
     def moderate(self, item_id: str, decision: ModerationDecision) -> ModerationOutcome:
         """Carry out a moderation decision on the platform and record it."""
+        from desktop_app.store.audit import AuditRepository
+        from desktop_app.store.inbox import inbox_repository
+
         item, account = self._load(item_id)
         action = ModerationAction(decision.kind.value)
         local_state, remote_state = _EFFECT[decision.kind]
@@ -223,6 +235,9 @@ class InboxActions:
         """A person's workflow change (read, unread, done, reopen); no platform is asked.
 
         Marking read what is already read changes nothing and records nothing."""
+        from desktop_app.store.audit import AuditRepository
+        from desktop_app.store.inbox import inbox_repository
+
         if action not in AUDIT_STATE_KIND:
             raise ValueError(f"{action.value} is not a workflow change")
         with self._store.unit_of_work() as uow:
@@ -248,6 +263,9 @@ class InboxActions:
 
     def assign(self, item_id: str, person: str | None, actor: str) -> InboxItem:
         """Give an item to a person (None: to nobody); records who did it and when."""
+        from desktop_app.store.audit import AuditRepository
+        from desktop_app.store.inbox import inbox_repository
+
         with self._store.unit_of_work() as uow:
             repo = inbox_repository(uow)
             before = repo.require(item_id).assigned_to

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -33,12 +34,14 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.accounts import Account
 from desktop_app.domain.drafts import Draft
-from desktop_app.store.database import Store
 from desktop_app.ui import draft_jobs
 from desktop_app.ui.formatting import format_date_time
 from desktop_app.ui.paged_model import ID_ROLE, PAGE_SIZE, PagedTableModel, PageJob
 from desktop_app.ui.targets import network_label, networks_of_targets
 from desktop_app.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from desktop_app.store.database import Store
 
 SEARCH_DELAY_MS = 250
 DRAFT_ID_ROLE = ID_ROLE

@@ -14,17 +14,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from desktop_app.domain.accounts import Account, AccountStatus
 from desktop_app.domain.publications import Publication
-from desktop_app.engine.outbox import Outbox, SubmitResult
 from desktop_app.services import EnginesStopped, Services
-from desktop_app.store.database import Store
 from desktop_app.ui.history_view import OutboxReports
 from desktop_app.ui.inbox.jobs import SyncBridge
 from desktop_app.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from desktop_app.engine.outbox import Outbox, SubmitResult
+    from desktop_app.store.database import Store
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QDateTime,
@@ -33,11 +33,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.publications import Publication
-from desktop_app.store.database import Store
 from desktop_app.ui.formatting import format_date_time, ui_locale
 from desktop_app.ui.paged_model import PagedTableModel
 from desktop_app.ui.targets import network_label
 from desktop_app.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from desktop_app.store.database import Store
 
 Cancel = Callable[[str, str], Publication]  # publication id, actor
 Reschedule = Callable[[str, datetime, str], Publication]  # publication id, when (UTC), actor

@@ -6,12 +6,14 @@ Replying and moderating run on the window's task runner (``desktop_app.ui.tasks`
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
 from desktop_app.domain.inbox import PageResult
-from desktop_app.engine.sync import AccountSyncResult, SyncCallbacks
+
+if TYPE_CHECKING:
+    from desktop_app.engine.sync import AccountSyncResult, SyncCallbacks
 
 T = TypeVar("T")
 
@@ -27,6 +29,7 @@ class SyncBridge(QObject):
 
     def callbacks(self) -> SyncCallbacks:
         """Callbacks for the engine; emitting from its threads queues to the GUI thread."""
+        from desktop_app.engine.sync import SyncCallbacks
 
         def on_page(account_id: str, result: PageResult) -> None:
             self.page_stored.emit(account_id, len(result.new_ids), len(result.updated_ids))

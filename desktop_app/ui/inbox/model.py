@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -25,9 +25,12 @@ from PySide6.QtCore import (
 )
 
 from desktop_app.domain.inbox import InboxFilter, InboxItem
-from desktop_app.store.database import Store
-from desktop_app.store.inbox import InboxPageQuery, inbox_repository
 from desktop_app.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from desktop_app.store.database import Store
+    from desktop_app.store.inbox import InboxPageQuery, InboxRepository
+    from desktop_app.store.unit_of_work import UnitOfWork
 
 ItemRole = Qt.ItemDataRole.UserRole + 1
 SeqRole = Qt.ItemDataRole.UserRole + 2
@@ -41,6 +44,20 @@ _AnyIndex = QModelIndex | QPersistentModelIndex
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _query() -> type[InboxPageQuery]:
+    # The store's modules load on first use (after the first frame), not with the window.
+    from desktop_app.store.inbox import InboxPageQuery
+
+    return InboxPageQuery
+
+
+def inbox_of(uow: UnitOfWork) -> InboxRepository:
+    """The inbox's repository in ``uow`` (imported here, on the database lane)."""
+    from desktop_app.store.inbox import inbox_repository
+
+    return inbox_repository(uow)
 
 
 class InboxListModel(QAbstractListModel):
@@ -109,7 +126,7 @@ class InboxListModel(QAbstractListModel):
         if not self.canFetchMore(parent):
             return
         before = self._seqs[-1] if self._seqs else None
-        self._load_page(InboxPageQuery(self._filter, before_seq=before, limit=PAGE_SIZE))
+        self._load_page(_query()(self._filter, before_seq=before, limit=PAGE_SIZE))
 
     # -- what the view calls ----------------------------------------------------------------------
 
@@ -128,7 +145,7 @@ class InboxListModel(QAbstractListModel):
         self._loading_page = False
         self._wanted.clear()
         self.endResetModel()
-        self._load_page(InboxPageQuery(inbox_filter, limit=PAGE_SIZE))
+        self._load_page(_query()(inbox_filter, limit=PAGE_SIZE))
 
     def refresh(self) -> None:
         self.set_filter(self._filter)
@@ -149,12 +166,12 @@ class InboxListModel(QAbstractListModel):
             return
         generation = self._generation
         # Every newer id (ids are cheap); past NEWER_LIMIT a fresh start is simpler than a gap.
-        query = InboxPageQuery(self._filter, after_seq=newest, limit=NEWER_LIMIT)
+        query = _query()(self._filter, after_seq=newest, limit=NEWER_LIMIT)
         now = self._clock()
 
         def job(store: Store) -> tuple[list[int], dict[int, InboxItem]]:
             with store.unit_of_work(read_only=True) as uow:
-                repo = inbox_repository(uow)
+                repo = inbox_of(uow)
                 seqs = repo.page_seqs(query, now)
                 return seqs, repo.get_many(seqs[:50])
 
@@ -202,7 +219,7 @@ class InboxListModel(QAbstractListModel):
 
         def job(store: Store) -> tuple[list[int], dict[int, InboxItem]]:
             with store.unit_of_work(read_only=True) as uow:
-                repo = inbox_repository(uow)
+                repo = inbox_of(uow)
                 seqs = repo.page_seqs(query, now)
                 # The first screenful comes with the ids, so the first paint needs no 2nd trip.
                 return seqs, repo.get_many(seqs[:60])
@@ -256,7 +273,7 @@ class InboxListModel(QAbstractListModel):
 
         def job(store: Store) -> dict[int, InboxItem]:
             with store.unit_of_work(read_only=True) as uow:
-                return inbox_repository(uow).get_many(seqs)
+                return inbox_of(uow).get_many(seqs)
 
         def done(found: dict[int, InboxItem]) -> None:
             self._in_flight -= set(seqs)

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import requests
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
@@ -25,7 +25,10 @@ TIMEOUT_S = (5.0, 15.0)  # connect, read
 CHUNK_BYTES = 64 * 1024
 REFUSED_TYPES = frozenset({"image/svg+xml"})
 
-HttpGet = Callable[..., requests.Response]
+if TYPE_CHECKING:
+    import requests
+
+HttpGet = Callable[..., "requests.Response"]
 
 
 class ImageRefused(Exception):
@@ -45,8 +48,12 @@ def is_fetchable(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
-def fetch_image(url: str, http_get: HttpGet = requests.get) -> QImage:
+def fetch_image(url: str, http_get: HttpGet | None = None) -> QImage:
     """Download and decode one image; raise ImageRefused or a requests error."""
+    if http_get is None:
+        import requests  # on the fetching thread, when someone asks for images
+
+        http_get = requests.get
     if not is_fetchable(url):
         raise ImageRefused(f"not an http(s) address: {url}")
     with http_get(url, timeout=TIMEOUT_S, stream=True, allow_redirects=True) as response:
@@ -87,7 +94,7 @@ class RemoteImageFetcher(QObject):
 
     fetched = Signal(object)
 
-    def __init__(self, http_get: HttpGet = requests.get, parent: QObject | None = None) -> None:
+    def __init__(self, http_get: HttpGet | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._http_get = http_get
         self._executor: ThreadPoolExecutor | None = ThreadPoolExecutor(
@@ -110,6 +117,8 @@ class RemoteImageFetcher(QObject):
             self._executor = None
 
     def _fetch_one(self, request: int, url: str) -> None:
+        import requests
+
         try:
             result = FetchedImage(request, url, fetch_image(url, self._http_get))
         except (ImageRefused, requests.RequestException) as error:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
@@ -47,18 +48,19 @@ from desktop_app.domain.inbox import (
 )
 from desktop_app.domain.moderation import ModerationDecision, ModerationKind, ModerationReason
 from desktop_app.domain.networks import Network
-from desktop_app.engine.avatars import AvatarCache
-from desktop_app.engine.inbox_actions import InboxActions
-from desktop_app.store.database import Store
-from desktop_app.store.inbox import inbox_repository
 from desktop_app.ui.inbox.avatars import AvatarLoader
 from desktop_app.ui.inbox.conversation import NETWORK_LABELS, ConversationPane
 from desktop_app.ui.inbox.delegate import ROW_HEIGHT, InboxRowDelegate
 from desktop_app.ui.inbox.jobs import SyncBridge
-from desktop_app.ui.inbox.model import InboxListModel, ItemRole
+from desktop_app.ui.inbox.model import InboxListModel, ItemRole, inbox_of
 from desktop_app.ui.inbox.notifications import InboxNotifier
 from desktop_app.ui.inbox.reason_dialog import action_label, ask_reason
 from desktop_app.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from desktop_app.engine.avatars import AvatarCache
+    from desktop_app.engine.inbox_actions import InboxActions
+    from desktop_app.store.database import Store
 
 AskReason = Callable[[QWidget, ModerationKind], tuple[ModerationReason, str] | None]
 
@@ -405,7 +407,7 @@ class InboxView(QWidget):
     def refresh_stats(self) -> None:
         def job(store: Store) -> tuple[list[ResponseStats], int]:
             with store.unit_of_work(read_only=True) as uow:
-                repo = inbox_repository(uow)
+                repo = inbox_of(uow)
                 return repo.response_stats(), repo.count_new()
 
         self._db.submit(self, job, self._show_stats, self._show_error)
@@ -524,7 +526,7 @@ class InboxView(QWidget):
             if mark_read:
                 updated = actions.change_state(item.id, InboxAction.MARK_READ, me)
             with store.unit_of_work(read_only=True) as uow:
-                repo = inbox_repository(uow)
+                repo = inbox_of(uow)
                 return repo.thread(updated or item), updated, repo.root_post(item)
 
         def done(result: tuple[list[InboxItem], InboxItem | None, RootPost | None]) -> None:
