@@ -179,10 +179,16 @@ class DraftsView(QWidget):
     open_requested = Signal(str)
 
     def __init__(
-        self, worker: TaskRunner, display_zone: QTimeZone, parent: QWidget | None = None
+        self,
+        worker: TaskRunner,
+        display_zone: QTimeZone,
+        actor: str,
+        parent: QWidget | None = None,
     ) -> None:
+        """``actor``: the acting person, written to the audit trail of what is done here."""
         super().__init__(parent)
         self._worker = worker
+        self._actor = actor
         self.model = DraftsModel(worker, display_zone, parent=self)
         self._loaded_once = False
 
@@ -298,9 +304,10 @@ class DraftsView(QWidget):
         draft_id = self.selected_draft_id()
         if draft_id is None:
             return
+        actor = self._actor
         self._worker.submit(
             self,
-            lambda store: draft_jobs.duplicate_draft(store, draft_id),
+            lambda store: draft_jobs.duplicate_draft(store, draft_id, actor),
             lambda _draft: self._after_change(self.tr("Draft duplicated.")),
             self._on_action_failed,
         )
@@ -310,9 +317,10 @@ class DraftsView(QWidget):
         draft_id = self.selected_draft_id()
         if draft_id is None or self.model.showing_trash:
             return
+        actor = self._actor
         self._worker.submit(
             self,
-            lambda store: draft_jobs.trash_draft(store, draft_id),
+            lambda store: draft_jobs.trash_draft(store, draft_id, actor),
             lambda _id: self._after_change(self.tr("Moved to the trash.")),
             self._on_action_failed,
         )
@@ -322,9 +330,10 @@ class DraftsView(QWidget):
         draft_id = self.selected_draft_id()
         if draft_id is None or not self.model.showing_trash:
             return
+        actor = self._actor
         self._worker.submit(
             self,
-            lambda store: draft_jobs.restore_draft(store, draft_id),
+            lambda store: draft_jobs.restore_draft(store, draft_id, actor),
             lambda _id: self._after_change(self.tr("Restored to the drafts.")),
             self._on_action_failed,
         )

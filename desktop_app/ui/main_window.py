@@ -130,7 +130,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.composer = ComposerWidget(worker, data_dir, display_zone, author)
-        self.drafts = DraftsView(worker, display_zone)
+        self.drafts = DraftsView(worker, display_zone, author)
         sections: list[tuple[str, QWidget]] = [
             (self.tr("Inbox"), inbox_view),
             (self.tr("Compose"), self.composer),

@@ -23,7 +23,7 @@ def add_drafts(reader: Store, bodies: list[str]) -> list[str]:
 
 @pytest.fixture
 def view(qtbot: QtBot, worker: TaskRunner) -> Iterator[DraftsView]:
-    widget = DraftsView(worker, display_zone())
+    widget = DraftsView(worker, display_zone(), "tester")
     qtbot.addWidget(widget)
     widget.resize(900, 500)
     widget.show()
