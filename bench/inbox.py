@@ -335,12 +335,14 @@ def gui_phase(path: Path, new_items: int) -> dict[str, float]:
         RemoteItem,
     )
     from desktop_app.store.database import Store
+    from desktop_app.ui.application import GUI_SWITCH_INTERVAL_S
     from desktop_app.ui.inbox.jobs import SyncBridge
     from desktop_app.ui.inbox.model import ItemRole
     from desktop_app.ui.inbox.view import InboxView
     from desktop_app.ui.tasks import TaskRunner
 
     app = QApplication.instance() or QApplication([])
+    sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)  # as the window's application sets it
     result: dict[str, float] = {}
 
     class FirstPaint(QObject):
