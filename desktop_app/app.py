@@ -1,32 +1,49 @@
-"""Composition root: builds the services from the configuration and starts the GUI or a command.
+"""Composition root: builds the services once from the configuration and starts the GUI.
 
-The only place that knows every layer; everything else gets its dependencies passed in.
+The only place that knows every layer and the only one that starts practice mode; everything
+else gets its dependencies passed in (the window and the command line get one ``Services``).
 """
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from desktop_app.config import AppConfig
+from desktop_app.services import ActingPersonUnknown, Services, Settings, resolve_actor
+from desktop_app.services import open_store as open_store
 
 if TYPE_CHECKING:
+    from desktop_app.domain.networks import Network
+    from desktop_app.engine.accounts import SignInPreset
+    from desktop_app.secrets import SecretStore
     from desktop_app.store.database import Store
 
+WindowShownHook = Callable[[object], None]
 
-def open_store(config: AppConfig) -> Store:
-    """Create the data folder, connect, and bring the schema to head (Alembic) before use."""
-    # Imported here so the window can be shown before SQLAlchemy loads.
-    from desktop_app.store.database import Store
 
-    config.data_dir.mkdir(parents=True, exist_ok=True)
-    store = Store(config.database_url, data_dir=config.data_dir)
-    store.migrate()
-    if not config.sandbox:
-        # The audit chain is sealed with a key in the OS keyring (practice mode keeps out of it).
-        from desktop_app.engine.records.chain_keys import use_keyring_chain_key
+def build_services(
+    config: AppConfig,
+    *,
+    secrets: SecretStore | None = None,
+    store_opener: Callable[[], Store] | None = None,
+    settings: Settings | None = None,
+    sign_in_presets: Mapping[Network, SignInPreset] | None = None,
+) -> Services:
+    """The one ``Services`` of this process. Opens nothing yet: the store opens on first use.
 
-        use_keyring_chain_key(store)
-    return store
+    ``secrets``: the keyring (the system's when None; practice mode passes an in-memory one).
+    ``store_opener``: how the store opens (practice mode also connects its accounts then).
+    Raises ``ActingPersonUnknown`` if no person can be named for the audit trail."""
+    return Services(
+        config=config,
+        actor=resolve_actor(config.user),
+        keyring=secrets,
+        store_opener=store_opener or (lambda: open_store(config)),
+        settings=settings or Settings(),
+        sign_in_presets=dict(sign_in_presets or {}),
+    )
 
 
 def configure_logging(config: AppConfig) -> None:
@@ -49,21 +66,35 @@ def apply_network_policy() -> None:
     )
 
 
-def run_gui(config: AppConfig) -> int:
-    # Logging (and the HTTP module it lives in) is set up once the window is on screen, so it
-    # does not delay the first paint.
-    if config.sandbox:
-        # Practice mode: the platform emulator in-process, its accounts connected at start.
-        from desktop_app.practice import run_practice_gui
+def run_gui(config: AppConfig, on_window_shown: WindowShownHook | None = None) -> int:
+    """The window (in practice mode with the emulator in-process) until it closes.
 
-        return run_practice_gui(config, on_window_shown=lambda _window: configure_logging(config))
-    # Imported here so the CLI never loads Qt.
+    Logging (and the HTTP module it lives in) is set up once the window is on screen, so it
+    does not delay the first paint."""
+    # Imported here so the command line never loads Qt.
     from desktop_app.ui.application import run_application
 
-    return run_application(config, on_window_shown=lambda _window: after_first_frame(config))
+    def shown(window: object) -> None:
+        # Soon, but not before the first paint: both import requests.
+        apply_network_policy()
+        configure_logging(config)
+        if on_window_shown is not None:
+            on_window_shown(window)
 
+    if not config.sandbox:
+        try:
+            services = build_services(config)
+        except ActingPersonUnknown as error:
+            sys.stderr.write(f"kanal: {error}\n")
+            return 1
+        return run_application(services, on_window_shown=shown)
+    from desktop_app.practice import PracticeMode
 
-def after_first_frame(config: AppConfig) -> None:
-    """What the window needs soon but not for its first paint (it imports requests)."""
-    apply_network_policy()
-    configure_logging(config)
+    with PracticeMode() as practice:
+        services = build_services(
+            config,
+            secrets=practice.secrets,
+            store_opener=lambda: practice.open_store(config),
+            sign_in_presets=practice.presets,
+        )
+        return run_application(services, on_window_shown=shown)

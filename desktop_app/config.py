@@ -20,6 +20,8 @@ class AppConfig:
     database_url: str
     lang: str | None = None  # "sv" or "en"; None follows the system locale
     sandbox: bool = False  # practice mode: emulator in-process, own data folder
+    # Who acts, as the audit trail names them; None: the OS login name (services.resolve_actor)
+    user: str | None = None
 
     @property
     def attachments_dir(self) -> Path:
@@ -44,9 +46,11 @@ def resolve_config(
     lang: str | None = None,
     sandbox: bool = False,
     environ: Mapping[str, str] | None = None,
+    user: str | None = None,
 ) -> AppConfig:
     """Command-line options win over the environment, which wins over the platform default.
 
+    ``user`` (else ``KANAL_USER``) names the person acting, as the audit trail records them.
     Practice mode gets its own data folder below the chosen one, so training never touches the
     real accounts' drafts or history.
     """
@@ -58,4 +62,5 @@ def resolve_config(
     url = database_url or env.get("KANAL_DATABASE_URL")
     if not url or sandbox:
         url = sqlite_url(base / "kanal.sqlite3")
-    return AppConfig(data_dir=base, database_url=url, lang=lang, sandbox=sandbox)
+    chosen_user = (user or env.get("KANAL_USER") or "").strip() or None
+    return AppConfig(data_dir=base, database_url=url, lang=lang, sandbox=sandbox, user=chosen_user)

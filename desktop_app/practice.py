@@ -1,6 +1,7 @@
 """Practice mode (``kanal --sandbox``): the window against Kanal's own platform emulator.
 
-Part of the composition root, the only code besides the CLI that may start the sandbox. It
+Used only by the composition root (``desktop_app.app``), the only code besides the CLI that may
+start the sandbox. It
 starts the emulator in-process on a free port, keeps the practice data in its own folder
 (``resolve_config`` puts it under ``practice/``), and connects one account per platform
 through the same account service the Accounts section uses, so a new user starts with five
@@ -30,7 +31,6 @@ from desktop_app.secrets import SecretStore
 
 if TYPE_CHECKING:
     from desktop_app.store.database import Store
-    from desktop_app.ui.application import WindowShownHook
 
 log = logging.getLogger("desktop_app.practice")
 
@@ -175,7 +175,7 @@ class PracticeMode:
         A failure to connect them is logged, not fatal: the window still opens, and the
         Accounts section shows what works.
         """
-        from desktop_app.app import open_store
+        from desktop_app.services import open_store
 
         store = open_store(config)
         service = AccountService(direct_access(store), self.secrets, self._http_factory)
@@ -184,17 +184,3 @@ class PracticeMode:
         except Exception:
             log.exception("could not connect the practice accounts")
         return store
-
-
-def run_practice_gui(config: AppConfig, on_window_shown: WindowShownHook | None = None) -> int:
-    """The window in practice mode; the emulator stops when the window has closed."""
-    from desktop_app.ui.application import run_application
-
-    with PracticeMode() as practice:
-        return run_application(
-            config,
-            on_window_shown,
-            secrets=practice.secrets,
-            sign_in_presets=practice.presets,
-            store_opener=lambda: practice.open_store(config),
-        )

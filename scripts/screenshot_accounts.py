@@ -33,14 +33,14 @@ def take(output: Path, lang: str) -> Path:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 
-    from desktop_app.app import open_store
+    from desktop_app.app import build_services
     from desktop_app.config import resolve_config
     from desktop_app.domain.accounts import AccountStatus
     from desktop_app.domain.networks import Network
     from desktop_app.practice import PracticeKeyring
     from desktop_app.sandbox.server import SandboxServer
     from desktop_app.secrets import SecretStore
-    from desktop_app.ui.application import build_main_window, create_application
+    from desktop_app.ui.application import build_main_window, create_application, open_event_log
     from desktop_app.ui.db_worker import DatabaseWorker
     from desktop_app.ui.main_window import SECTION_ACCOUNTS
 
@@ -68,12 +68,12 @@ def take(output: Path, lang: str) -> Path:
         config = resolve_config(data_dir=str(Path(folder) / "data"), lang=lang)
         app = create_application(config)
         worker = DatabaseWorker()
-        window = build_main_window(config, worker, secrets=SecretStore(PracticeKeyring()))
+        services = build_services(config, secrets=SecretStore(PracticeKeyring()))
+        window = build_main_window(services, worker, open_event_log(config))
         view = window.accounts_view
-        assert view is not None
         opened: list[bool] = []
         worker.store_opened.connect(lambda: opened.append(True))
-        worker.open_store(lambda: open_store(config))
+        worker.open_store(services.store)
         window.resize(*WINDOW_SIZE)
         window.show_section(SECTION_ACCOUNTS)
         window.show()

@@ -65,10 +65,10 @@ def take(output: Path, lang: str) -> Path:
     from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from desktop_app.app import open_store
+    from desktop_app.app import build_services, open_store
     from desktop_app.config import resolve_config
     from desktop_app.domain.networks import Network
-    from desktop_app.ui.application import build_main_window, create_application
+    from desktop_app.ui.application import build_main_window, create_application, open_event_log
     from desktop_app.ui.db_worker import DatabaseWorker
     from desktop_app.ui.main_window import SECTION_COMPOSE
 
@@ -115,8 +115,9 @@ def take(output: Path, lang: str) -> Path:
 
         app = create_application(config)
         worker = DatabaseWorker()
-        window = build_main_window(config, worker)
-        worker.open_store(lambda: open_store(config))
+        services = build_services(config)
+        window = build_main_window(services, worker, open_event_log(config))
+        worker.open_store(services.store)
         window.resize(*WINDOW_SIZE)
         window.show_section(SECTION_COMPOSE)
         window.show()

@@ -39,9 +39,10 @@ def take(output: Path, lang: str) -> Path:
     from PySide6.QtCore import QCoreApplication, QEventLoop, QRect, Qt, QTimer
     from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
 
+    from desktop_app.app import build_services
     from desktop_app.config import resolve_config
     from desktop_app.practice import PracticeMode
-    from desktop_app.ui.application import build_main_window, create_application
+    from desktop_app.ui.application import build_main_window, create_application, open_event_log
     from desktop_app.ui.db_worker import DatabaseWorker
     from desktop_app.ui.main_window import SECTION_COMPOSE
 
@@ -68,12 +69,15 @@ def take(output: Path, lang: str) -> Path:
         config = resolve_config(data_dir=str(Path(folder) / "data"), lang=lang, sandbox=True)
         app = create_application(config)
         worker = DatabaseWorker()
-        window = build_main_window(
-            config, worker, secrets=practice.secrets, sign_in_presets=practice.presets
+        services = build_services(
+            config,
+            secrets=practice.secrets,
+            store_opener=lambda: practice.open_store(config),
+            sign_in_presets=practice.presets,
         )
+        window = build_main_window(services, worker, open_event_log(config))
         view = window.accounts_view
-        assert view is not None
-        worker.open_store(lambda: practice.open_store(config))
+        worker.open_store(services.store)
         window.resize(*WINDOW_SIZE)
         window.show_section(SECTION_COMPOSE)
         window.show()

@@ -1,4 +1,8 @@
-"""What every sub-command gets: the resolved configuration and a way to open the store."""
+"""What every sub-command gets: the resolved configuration and the process's services.
+
+The services come from the composition root (``desktop_app.app.build_services``), built on
+first use, so commands that need no store (``text measure``) stay fast and never open one.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from desktop_app.config import AppConfig
 
 if TYPE_CHECKING:
+    from desktop_app.services import Services
     from desktop_app.store.database import Store
 
 
@@ -21,20 +26,35 @@ class CliError(Exception):
 class CliContext:
     config: AppConfig
     json_output: bool = False
-    _store: Store | None = field(default=None, repr=False)
+    _services: Services | None = field(default=None, repr=False)
+
+    def services(self) -> Services:
+        """The store, keyring, connectors, inbox actions and the acting person (built once)."""
+        if self._services is None:
+            from desktop_app.app import build_services
+            from desktop_app.services import CLI_TIMEOUT_S, ActingPersonUnknown, Settings
+
+            try:
+                self._services = build_services(
+                    self.config, settings=Settings(connector_timeout=CLI_TIMEOUT_S)
+                )
+            except ActingPersonUnknown as error:
+                raise CliError(str(error)) from None
+        return self._services
+
+    @property
+    def actor(self) -> str:
+        """Who is acting (``KANAL_USER``, else the login name); never the system's name."""
+        return self.services().actor
 
     def store(self) -> Store:
         """Open (and migrate) the store on first use, so commands that need none stay fast."""
-        if self._store is None:
-            from desktop_app.app import open_store
-
-            self._store = open_store(self.config)
-        return self._store
+        return self.services().store()
 
     def close(self) -> None:
-        if self._store is not None:
-            self._store.dispose()
-            self._store = None
+        if self._services is not None:
+            self._services.close()
+            self._services = None
 
     def emit(self, payload: Any, human: str) -> None:
         """JSON on stdout with --json (nothing else there), a readable text otherwise."""

@@ -13,12 +13,15 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from desktop_app.domain.accounts import Account
 from desktop_app.domain.errors import NetworkError
 from desktop_app.domain.networks import Network
-from desktop_app.networks.http import HttpClient
+
+if TYPE_CHECKING:
+    from desktop_app.networks.http import HttpClient
 
 # Image hosts of each platform (a host matches itself and its subdomains). WordPress shows
 # commenters' avatars from Gravatar, WordPress's own avatar service.
@@ -67,7 +70,7 @@ class AvatarCache:
         max_bytes: int = MAX_AVATAR_BYTES,
     ) -> None:
         self.folder = folder
-        self._http_factory = http_factory or HttpClient
+        self._http_factory = http_factory
         self._max_bytes = max_bytes
 
     def path_for(self, url: str) -> Path:
@@ -84,7 +87,13 @@ class AvatarCache:
         existing = self.cached(url)
         if existing is not None:
             return existing
-        http = self._http_factory(timeout=(5.0, 10.0), max_retries=1)
+        factory = self._http_factory
+        if factory is None:
+            # Loaded on the first fetch: the window builds this cache before its first frame.
+            from desktop_app.networks.http import HttpClient
+
+            factory = HttpClient
+        http = factory(timeout=(5.0, 10.0), max_retries=1)
         try:
             response = http.request("GET", url, platform="avatar", stream=True)
             try:

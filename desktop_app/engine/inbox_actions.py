@@ -10,10 +10,10 @@ No Qt here; the window calls these on a worker thread.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop_app.domain.accounts import Account
 from desktop_app.domain.audit import AuditKind
@@ -25,17 +25,16 @@ from desktop_app.domain.inbox import (
     next_state,
 )
 from desktop_app.domain.moderation import ModerationDecision, ModerationKind
-from desktop_app.domain.text_rules import measure
-from desktop_app.engine.sync import ConnectorProvider
 from desktop_app.networks.base import (
     ItemKind,
     ModerationAction,
     RemoteItem,
     RemoteStatus,
 )
-from desktop_app.store.audit import AuditRepository
-from desktop_app.store.database import Store
-from desktop_app.store.inbox import UnknownInboxItem
+
+if TYPE_CHECKING:
+    from desktop_app.engine.sync import ConnectorProvider
+    from desktop_app.store.database import Store
 
 SUBJECT_TYPE = "inbox_item"
 
@@ -48,6 +47,14 @@ AUDIT_KIND: dict[ModerationKind, str] = {
 }
 AUDIT_REPLIED = AuditKind.REPLIED
 AUDIT_ASSIGNED = AuditKind.ASSIGNED
+# A person's workflow changes (not sent to any platform). The audit trail stores kinds as plain
+# strings; these have no AuditKind member yet.
+AUDIT_STATE_KIND: dict[InboxAction, str] = {
+    InboxAction.MARK_READ: "marked_read",
+    InboxAction.MARK_UNREAD: "marked_unread",
+    InboxAction.DONE: "marked_done",
+    InboxAction.REOPEN: AuditKind.REOPENED,
+}
 
 # (local state after, platform state after)
 _EFFECT: dict[ModerationKind, tuple[InboxState | None, RemoteState]] = {
@@ -109,20 +116,36 @@ def content_snapshot(item: InboxItem) -> dict[str, Any]:
     }
 
 
+# The store's modules are imported in the methods, on the thread that runs them: the window
+# builds this object before its first frame, which must not wait for SQLAlchemy.
+
+
 class InboxActions:
-    """Answering and moderating inbox items through the account's connector."""
+    """Every change people make to inbox items, each with its audit event in the same unit of
+    work: answering and moderating through the account's connector, marking and assigning.
+
+    ``store`` is the open store or a function that returns it (the window's services open the
+    store on the database thread after the window is shown; this object exists before that).
+    """
 
     def __init__(
         self,
-        store: Store,
+        store: Store | Callable[[], Store],
         connectors: ConnectorProvider,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        self._store = store
+        self._store_source = store
         self._connectors = connectors
         self._clock = clock
 
+    @property
+    def _store(self) -> Store:
+        source = self._store_source
+        return source() if callable(source) else source
+
     def _load(self, item_id: str) -> tuple[InboxItem, Account]:
+        from desktop_app.store.inbox import UnknownInboxItem
+
         with self._store.unit_of_work(read_only=True) as uow:
             item = uow.inbox.require(item_id)
             account = uow.accounts.get(item.account_id)
@@ -132,6 +155,9 @@ class InboxActions:
 
     def reply(self, item_id: str, text: str, actor: str) -> InboxItem:
         """Answer an item on its platform; records who answered and when."""
+        from desktop_app.domain.text_rules import measure
+        from desktop_app.store.audit import AuditRepository
+
         item, account = self._load(item_id)
         check = measure(account.network, text)
         if not text.strip() or not check.valid:
@@ -169,6 +195,8 @@ class InboxActions:
 
     def moderate(self, item_id: str, decision: ModerationDecision) -> ModerationOutcome:
         """Carry out a moderation decision on the platform and record it."""
+        from desktop_app.store.audit import AuditRepository
+
         item, account = self._load(item_id)
         action = ModerationAction(decision.kind.value)
         local_state, remote_state = _EFFECT[decision.kind]
@@ -201,28 +229,49 @@ class InboxActions:
             )
             return ModerationOutcome(repo.require(item.id), supported, event.id)
 
-    def mark(self, item_ids: Sequence[str], action: InboxAction) -> list[InboxItem]:
-        """Local workflow changes (read, unread, done, reopen); not sent to any platform."""
+    def change_state(self, item_id: str, action: InboxAction, actor: str) -> InboxItem:
+        """A person's workflow change (read, unread, done, reopen); no platform is asked.
+
+        Marking read what is already read changes nothing and records nothing."""
+        from desktop_app.store.audit import AuditRepository
+
+        if action not in AUDIT_STATE_KIND:
+            raise ValueError(f"{action.value} is not a workflow change")
         with self._store.unit_of_work() as uow:
             repo = uow.inbox
-            changed = []
-            for item_id in item_ids:
-                item = repo.require(item_id)
-                state = next_state(item.state, action)
-                if state is not item.state:
-                    repo.set_state(item.id, state)
-                changed.append(repo.require(item.id))
-            return changed
+            item = repo.require(item_id)
+            state = next_state(item.state, action)
+            if state is item.state:
+                return item
+            repo.set_state(item.id, state)
+            AuditRepository(uow).append(
+                AUDIT_STATE_KIND[action],
+                actor=actor,
+                subject_type=SUBJECT_TYPE,
+                subject_id=item.id,
+                occurred_at=self._clock(),
+                details={
+                    "action": action.value,
+                    "state_before": item.state.value,
+                    "state_after": state.value,
+                },
+            )
+            return repo.require(item.id)
 
     def assign(self, item_id: str, person: str | None, actor: str) -> InboxItem:
+        """Give an item to a person (None: to nobody); records who did it and when."""
+        from desktop_app.store.audit import AuditRepository
+
         with self._store.unit_of_work() as uow:
             repo = uow.inbox
+            before = repo.require(item_id).assigned_to
             repo.assign(item_id, person)
             AuditRepository(uow).append(
                 AUDIT_ASSIGNED,
                 actor=actor,
                 subject_type=SUBJECT_TYPE,
                 subject_id=item_id,
-                details={"assigned_to": person},
+                occurred_at=self._clock(),
+                details={"assigned_to": person, "assigned_before": before},
             )
             return repo.require(item_id)

@@ -43,8 +43,8 @@ from desktop_app.engine.accounts import (
 from desktop_app.networks.factory import DEFAULT_BASE_URLS
 from desktop_app.secrets import SecretsUnavailable
 from desktop_app.store.errors import DuplicateAccount
-from desktop_app.ui.account_jobs import BackgroundJobs
 from desktop_app.ui.accounts_view import NETWORK_NAMES, OpenUrl, open_in_system_browser
+from desktop_app.ui.tasks import TaskRunner
 
 NETWORK_ORDER = (Network.WORDPRESS, Network.FACEBOOK, Network.X, Network.MASTODON, Network.BLUESKY)
 SECRET_FIELDS = frozenset(
@@ -83,7 +83,7 @@ class AccountDialog(QDialog):
     def __init__(
         self,
         service: AccountService,
-        jobs: BackgroundJobs,
+        tasks: TaskRunner,
         presets: Mapping[Network, SignInPreset],
         open_url: OpenUrl = open_in_system_browser,
         account: Account | None = None,
@@ -91,7 +91,7 @@ class AccountDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self._service = service
-        self._jobs = jobs
+        self._tasks = tasks
         self._presets = presets
         self._open_url = open_url
         self._account = account
@@ -366,7 +366,7 @@ class AccountDialog(QDialog):
             return service.add(network, base_url, credentials)
 
         self._set_busy(True, self.tr("Waiting for the sign-in in the browser…"))
-        self._jobs.submit(self, job, self._on_connected, self._on_failed)
+        self._tasks.run(self, job, self._on_connected, self._on_failed)
 
     @Slot(str)
     def _on_browser_requested(self, url: str) -> None:
@@ -396,7 +396,7 @@ class AccountDialog(QDialog):
         self._set_busy(
             True, self.tr("Checking with {network}…").format(network=_network_name(network))
         )
-        self._jobs.submit(self, job, self._on_connected, self._on_failed)
+        self._tasks.run(self, job, self._on_connected, self._on_failed)
 
     def _on_connected(self, account: Account) -> None:
         self._handoff = None

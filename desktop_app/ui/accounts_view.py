@@ -57,9 +57,8 @@ from desktop_app.domain.accounts import Account, AccountStatus
 from desktop_app.domain.errors import NetworkError
 from desktop_app.domain.networks import Network
 from desktop_app.ui import draft_jobs
-from desktop_app.ui.account_jobs import BackgroundJobs
-from desktop_app.ui.db_worker import DatabaseWorker
 from desktop_app.ui.formatting import ui_locale
+from desktop_app.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     # The account service, the dialog and the avatar cache bring the HTTP stack with them; they
@@ -341,7 +340,7 @@ class AccountsView(QWidget):
 
     def __init__(
         self,
-        worker: DatabaseWorker,
+        worker: TaskRunner,
         service_factory: Callable[[], AccountService],
         display_zone: QTimeZone,
         avatars_dir: Path | None = None,
@@ -364,7 +363,6 @@ class AccountsView(QWidget):
         self._presets = dict(presets or {})
         self._open_url = open_url
         self._confirm = confirm
-        self._jobs = BackgroundJobs(parent=self)
         self._pixmaps: dict[str, QPixmap] = {}  # account id + avatar URL -> the painted avatar
         self._pending_avatars: set[str] = set()
         self._dialog: AccountDialog | None = None
@@ -543,7 +541,7 @@ class AccountsView(QWidget):
                 self._pending_avatars.discard(key)
                 self._pixmaps[key] = placeholder  # no retry storm; the next start tries again
 
-            self._jobs.submit(self, lambda: cache.fetch(url, account), arrived, failed)
+            self._worker.run(self, lambda: cache.fetch(url, account), arrived, failed)
         return placeholder
 
     def _remember_avatar(self, key: str, path: Path | None, placeholder: QPixmap) -> QPixmap:
@@ -587,7 +585,7 @@ class AccountsView(QWidget):
             self.model.set_busy(account_id, False)
             self._on_failed(error)
 
-        self._jobs.submit(self, lambda: service.verify(account_id), done, failed)
+        self._worker.run(self, lambda: service.verify(account_id), done, failed)
 
     @Slot()
     def remove_selected(self) -> None:
@@ -617,7 +615,7 @@ class AccountsView(QWidget):
             self._on_failed(error)
             self.refresh()
 
-        self._jobs.submit(self, lambda: service.remove(account.id), done, failed)
+        self._worker.run(self, lambda: service.remove(account.id), done, failed)
 
     @Slot()
     def open_add_dialog(self) -> AccountDialog:
@@ -636,7 +634,7 @@ class AccountsView(QWidget):
         if self._dialog is not None:
             self._dialog.reject()
         dialog = AccountDialog(
-            self.service, self._jobs, self._presets, self._open_url, account=account, parent=self
+            self.service, self._worker, self._presets, self._open_url, account=account, parent=self
         )
         dialog.connected.connect(self._on_connected)
         dialog.finished.connect(lambda _code: self._forget_dialog(dialog))
@@ -682,10 +680,9 @@ class AccountsView(QWidget):
     # ----- closing --------------------------------------------------------------------------
 
     def shutdown(self) -> None:
-        """Abandon a waiting browser sign-in and join the pool. Idempotent."""
+        """Abandon a waiting browser sign-in (the task runner joins the calls). Idempotent."""
         if self._closed:
             return
         self._closed = True
         if self._dialog is not None:
             self._dialog.abandon()
-        self._jobs.close()

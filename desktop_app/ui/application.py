@@ -1,5 +1,8 @@
 """Starts the window: application identity, language, the database thread, the main window.
 
+Everything the window works with comes in one ``Services`` from the composition root
+(``desktop_app.app``); this module builds only widgets and never imports the root.
+
 The window is shown before the database is opened: opening and migrating run on the database
 thread, and the sections fill in when the store reports ready.
 """
@@ -7,10 +10,10 @@ thread, and the sections fill in when the store reports ready.
 from __future__ import annotations
 
 import contextlib
-import getpass
 import signal
 import socket
-from collections.abc import Callable, Mapping
+import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
@@ -27,26 +30,28 @@ from PySide6.QtWidgets import QApplication
 
 from desktop_app import __version__, resources_access
 from desktop_app.config import APP_AUTHOR, APP_NAME, DEFAULT_TIMEZONE, AppConfig
-from desktop_app.domain.networks import Network
 from desktop_app.ui.account_jobs import worker_store_access
 from desktop_app.ui.accounts_view import AccountsView, loopback_only
-from desktop_app.ui.db_worker import DatabaseWorker
+from desktop_app.ui.connectivity import ConnectivityMonitor
 from desktop_app.ui.event_log import EventLog
 from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
-    from desktop_app.engine.accounts import AccountService, SignInPreset
-    from desktop_app.secrets import SecretStore
-    from desktop_app.store.database import Store
+    from desktop_app.engine.accounts import AccountService
+    from desktop_app.services import Services
 
 
 # Inside the package in every kind of install (desktop_app/resources_access.py).
 TRANSLATIONS_DIR = resources_access.translations_dir()
 STYLE_SHEET = resources_access.style_sheet_path()
 EVENT_LOG_NAME = "kanal.jsonl"
-SYNC_INTERVAL_S = 120.0  # the inbox is fetched this often (and at once on "Sync now")
 AVATARS_FOLDER = "avatars"  # accounts' and authors' avatars, cached by URL
 SUPPORTED_LANGUAGES = ("sv", "en")
+# How long a Python thread may hold the GIL while another waits (CPython's default is 5 ms).
+# The sync and the outbox run Python on their threads while the GUI paints; with several of
+# them busy, 5 ms each adds up to dropped frames. 1 ms keeps the GUI thread's wait under a frame.
+GUI_SWITCH_INTERVAL_S = 0.001
 
 WindowShownHook = Callable[[MainWindow], None]
 
@@ -102,6 +107,7 @@ def create_application(config: AppConfig, argv: list[str] | None = None) -> QApp
     app.setOrganizationName(APP_AUTHOR)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("kanal")
+    sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
     language = choose_language(config.lang)
     QLocale.setDefault(locale_for(language))
     install_translators(app, language)
@@ -114,46 +120,27 @@ def create_application(config: AppConfig, argv: list[str] | None = None) -> QApp
     return app
 
 
-def build_main_window(
-    config: AppConfig,
-    worker: DatabaseWorker,
-    event_log: EventLog | None = None,
-    *,
-    secrets: SecretStore | None = None,
-    sign_in_presets: Mapping[Network, SignInPreset] | None = None,
-) -> MainWindow:
-    """``secrets``: the keyring to keep credentials in (the system's when None; practice mode
-    passes an in-memory one). The account service, the outbox and the inbox sync all use this
-    one instance. ``sign_in_presets``: what the Add account dialog fills in."""
+def build_main_window(services: Services, worker: TaskRunner, event_log: EventLog) -> MainWindow:
+    """The window and its sections, all on the one ``services`` (its keyring, connectors,
+    inbox actions, engines and acting person) and the one database thread ``worker``."""
     from desktop_app.engine.avatars import AvatarCache
-    from desktop_app.engine.connectors import AccountConnectors
-    from desktop_app.engine.sync import SyncSettings
-    from desktop_app.secrets import SecretStore
     from desktop_app.ui.engines import WindowEngines
     from desktop_app.ui.history_view import HistoryView
     from desktop_app.ui.inbox.notifications import InboxNotifier
     from desktop_app.ui.inbox.view import InboxView
     from desktop_app.ui.scheduled_view import ScheduledView
 
-    keyring = secrets if secrets is not None else SecretStore()
-    user = _current_user()
+    config, user = services.config, services.actor
 
     def make_account_service() -> AccountService:
         # Built on first use: it brings the sign-in flows, which the first paint does not need.
-        from desktop_app.engine.accounts import AccountService
-
-        return AccountService(worker_store_access(worker), keyring)
+        return services.account_service(worker_store_access(worker))
 
     zone = display_zone()
-    engines = WindowEngines(
-        worker,
-        AccountConnectors(keyring),
-        user,
-        sync_settings=SyncSettings(interval_s=SYNC_INTERVAL_S),
-    )
+    engines = WindowEngines(services, worker)
     inbox_view = InboxView(
         worker,
-        None,  # replying and moderating start with the engines (they need the open store)
+        services.inbox_actions,
         user,
         notifier=InboxNotifier(),
         avatars=AvatarCache(config.data_dir / AVATARS_FOLDER),
@@ -165,7 +152,7 @@ def build_main_window(
         make_account_service,
         zone,
         avatars_dir=config.data_dir / AVATARS_FOLDER,
-        presets=sign_in_presets,
+        presets=services.sign_in_presets,
         # Practice mode never reaches out: the demo blog's avatar is a Gravatar address.
         avatar_filter=loopback_only if config.sandbox else None,
     )
@@ -176,6 +163,7 @@ def build_main_window(
         author=user,
         practice_mode=config.sandbox,
         event_log=event_log,
+        connectivity=ConnectivityMonitor(),
         accounts_view=accounts_view,
         engines=engines,
         inbox_view=inbox_view,
@@ -184,38 +172,25 @@ def build_main_window(
     )
 
 
-def run_application(
-    config: AppConfig,
-    on_window_shown: WindowShownHook | None = None,
-    *,
-    secrets: SecretStore | None = None,
-    sign_in_presets: Mapping[Network, SignInPreset] | None = None,
-    store_opener: Callable[[], Store] | None = None,
-) -> int:
+def open_event_log(config: AppConfig) -> EventLog:
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    return EventLog(config.log_dir / EVENT_LOG_NAME)
+
+
+def run_application(services: Services, on_window_shown: WindowShownHook | None = None) -> int:
     """Show the main window at once, open the store behind it, run until the window closes.
 
     ``on_window_shown`` is called with the window once it is on screen; the crash-recovery test
-    uses it to type into the real composer of the real program. ``store_opener`` (run on the
-    database thread) replaces the plain opening of the store; practice mode uses it to connect
-    its accounts before the sections fill in. ``secrets`` and ``sign_in_presets``: see
-    ``build_main_window``.
+    uses it to type into the real composer of the real program. The store opens (through
+    ``services``) on the database thread while the window paints.
     """
-    config.data_dir.mkdir(parents=True, exist_ok=True)
-    event_log = EventLog(config.log_dir / EVENT_LOG_NAME)
+    config = services.config
+    event_log = open_event_log(config)
     event_log.write("starting", version=__version__, practice_mode=config.sandbox)
     app = create_application(config)
-    worker = DatabaseWorker()
-    window = build_main_window(
-        config, worker, event_log, secrets=secrets, sign_in_presets=sign_in_presets
-    )
-
-    def open_store_on_worker() -> Store:
-        # Imported on the database thread: the store's libraries load while the window paints.
-        from desktop_app.app import open_store
-
-        return open_store(config)
-
-    worker.open_store(store_opener or open_store_on_worker)
+    worker = TaskRunner()
+    window = build_main_window(services, worker, event_log)
+    worker.open_store(services.store)
     window.show()
 
     def announce() -> None:
@@ -229,15 +204,9 @@ def run_application(
         code = app.exec()
     finally:
         window.shutdown()
+        services.close()
         stop_on_signals()
     return int(code)
-
-
-def _current_user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name (some service accounts): still let people write
-        return ""
 
 
 def _quit_on_termination_signals(app: QApplication) -> Callable[[], None]:

@@ -50,7 +50,6 @@ from desktop_app.domain.drafts import Attachment, Draft, DraftState
 from desktop_app.domain.networks import Network
 from desktop_app.domain.publications import Publication, PublishBlocked
 from desktop_app.ui import draft_jobs
-from desktop_app.ui.db_worker import DatabaseWorker
 from desktop_app.ui.draft_jobs import DraftRef, DraftSnapshot
 from desktop_app.ui.formatting import ui_locale
 from desktop_app.ui.targets import (
@@ -60,6 +59,7 @@ from desktop_app.ui.targets import (
     network_target,
     networks_of_targets,
 )
+from desktop_app.ui.tasks import TaskRunner
 from desktop_app.ui.text_measurer import Measurement, TextMeasurer
 
 if TYPE_CHECKING:
@@ -97,19 +97,17 @@ class ComposerWidget(QWidget):
 
     Signals:
         draft_saved(str): the draft with this id was written to the store.
-        save_failed(str): a save did not go through; the message says why.
         loaded(str): the draft with this id is now shown, as stored.
         published(str): the draft with this id was queued for its accounts.
     """
 
     draft_saved = Signal(str)
-    save_failed = Signal(str)
     loaded = Signal(str)
     published = Signal(str)
 
     def __init__(
         self,
-        worker: DatabaseWorker,
+        worker: TaskRunner,
         data_dir: Path,
         display_zone: QTimeZone,
         author: str,
@@ -370,7 +368,7 @@ class ComposerWidget(QWidget):
         return self._publisher is not None and bool(chosen_accounts) and not self._publishing
 
     def publish(self) -> None:
-        """Save what is on screen, then queue the draft for its accounts (database thread).
+        """Save what is on screen (database lane), then queue the draft for its accounts.
 
         Kanal's rules may refuse it (``PublishBlocked``): the problems are shown next to the
         draft, which stays open and editable. Once queued, the composer starts a new draft.
@@ -387,13 +385,12 @@ class ComposerWidget(QWidget):
         split = self._thread_check.isVisibleTo(self) and self._thread_check.isChecked()
         saved: list[Draft] = []
 
-        def job(store: Store) -> tuple[str, SubmitResult]:
+        def save(store: Store) -> str:
             if needs_save:
                 saved.append(draft_jobs.save_draft(store, ref, snapshot, author))
-            draft_id = ref.id
-            if draft_id is None:
+            if ref.id is None:
                 raise ValueError("the draft could not be saved")
-            return draft_id, publisher(draft_id, split)
+            return ref.id
 
         def settle_save() -> None:
             if saved and ref is self._ref:
@@ -401,22 +398,28 @@ class ComposerWidget(QWidget):
             elif needs_save and ref is self._ref:
                 self._quiet_timer.start()  # still unsaved: autosave tries again
 
-        def done(result: tuple[str, SubmitResult]) -> None:
-            self._dirty = False if saved else self._dirty
-            self._pending_alt_texts = {} if saved else self._pending_alt_texts
-            settle_save()
-            self._on_published(ref, *result)
-
-        def failed(error: Exception) -> None:
+        def submit(draft_id: str) -> None:
             if saved:
                 self._dirty = False
                 self._pending_alt_texts = {}
+            settle_save()
+            # The outbox checks the rules and prepares the images (Pillow) on the worker
+            # lane, so autosave and paging never wait behind them; it commits what it queues
+            # in one unit of work of its own.
+            self._worker.run(
+                self,
+                lambda: publisher(draft_id, split),
+                lambda result: self._on_published(ref, draft_id, result),
+                lambda error: self._on_publish_failed(ref, error),
+            )
+
+        def not_saved(error: Exception) -> None:
             settle_save()
             self._on_publish_failed(ref, error)
 
         self._set_publishing(True)
         self._show_publish_status(self.tr("Publishing…"), PUBLISH_DONE_STYLE)
-        self._worker.submit(self, job, done, failed)
+        self._worker.submit(self, save, submit, not_saved)
 
     def set_accounts(self, accounts: Sequence[Account]) -> None:
         """Offer these accounts as targets; without any, offer the networks themselves."""
@@ -660,7 +663,6 @@ class ComposerWidget(QWidget):
         self._save_status.setStyleSheet(OVER_LIMIT_STYLE)
         self._show_message(message)
         self._retry_timer.start()
-        self.save_failed.emit(message)
 
     # ----- loading --------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ it only fails at once when there is no route.
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
@@ -40,9 +41,18 @@ class ConnectivityMonitor(QObject):
     online_changed = Signal(bool)
     _probed = Signal(bool)
 
-    def __init__(self, parent: QObject | None = None, use_system: bool = True) -> None:
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        use_system: bool = True,
+        probe: Callable[[], bool] = has_outside_route,
+        interval_ms: int = FALLBACK_INTERVAL_MS,
+    ) -> None:
+        """``probe`` (run off the GUI thread every ``interval_ms``) answers whether the machine
+        looks online when the system cannot tell."""
         super().__init__(parent)
         self._online: bool | None = None
+        self._probe_online = probe
         self._executor: ThreadPoolExecutor | None = None
         self._timer: QTimer | None = None
         self._probed.connect(self._set_online)
@@ -53,7 +63,7 @@ class ConnectivityMonitor(QObject):
         else:
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kanal-net")
             self._timer = QTimer(self)
-            self._timer.setInterval(FALLBACK_INTERVAL_MS)
+            self._timer.setInterval(interval_ms)
             self._timer.timeout.connect(self._probe)
             self._timer.start()
             QTimer.singleShot(0, self._probe)
@@ -96,7 +106,8 @@ class ConnectivityMonitor(QObject):
     def _probe(self) -> None:
         if self._executor is None:
             return
-        self._executor.submit(lambda: self._probed.emit(has_outside_route()))
+        probe = self._probe_online
+        self._executor.submit(lambda: self._probed.emit(probe()))
 
     @Slot(bool)
     def _set_online(self, online: bool) -> None:

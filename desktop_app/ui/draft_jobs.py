@@ -6,7 +6,6 @@ objects, so the widgets only decide what to show.
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -132,29 +131,21 @@ def page_of_drafts(store: Store, search: str, trashed: bool, offset: int, limit:
         return DraftPage(drafts=list(drafts), total=total)
 
 
-def duplicate_draft(store: Store, draft_id: str, actor: str | None = None) -> Draft:
+def duplicate_draft(store: Store, draft_id: str, actor: str) -> Draft:
     with store.unit_of_work() as uow:
-        return uow.drafts.duplicate(draft_id, actor=actor or os_user())
+        return uow.drafts.duplicate(draft_id, actor=actor)
 
 
-def trash_draft(store: Store, draft_id: str, actor: str | None = None) -> str:
+def trash_draft(store: Store, draft_id: str, actor: str) -> str:
     with store.unit_of_work() as uow:
-        uow.drafts.trash(draft_id, actor=actor or os_user())
+        uow.drafts.trash(draft_id, actor=actor)
     return draft_id
 
 
-def restore_draft(store: Store, draft_id: str, actor: str | None = None) -> str:
+def restore_draft(store: Store, draft_id: str, actor: str) -> str:
     with store.unit_of_work() as uow:
-        uow.drafts.restore(draft_id, actor=actor or os_user())
+        uow.drafts.restore(draft_id, actor=actor)
     return draft_id
-
-
-def os_user() -> str | None:
-    """Who is logged in, for the audit trail; None (the draft's author stands in) if unknown."""
-    try:
-        return getpass.getuser() or None
-    except (OSError, KeyError):  # no login name in this environment
-        return None
 
 
 def refused_publications(store: Store, draft_id: str) -> list[Publication]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -33,12 +34,14 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.accounts import Account
 from desktop_app.domain.drafts import Draft
-from desktop_app.store.database import Store
 from desktop_app.ui import draft_jobs
-from desktop_app.ui.db_worker import DatabaseWorker
 from desktop_app.ui.formatting import format_date_time
 from desktop_app.ui.paged_model import ID_ROLE, PAGE_SIZE, PagedTableModel, PageJob
 from desktop_app.ui.targets import network_label, networks_of_targets
+from desktop_app.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from desktop_app.store.database import Store
 
 SEARCH_DELAY_MS = 250
 DRAFT_ID_ROLE = ID_ROLE
@@ -82,7 +85,7 @@ class DraftsModel(PagedTableModel[DraftRow]):
 
     def __init__(
         self,
-        worker: DatabaseWorker,
+        worker: TaskRunner,
         display_zone: QTimeZone,
         page_size: int = PAGE_SIZE,
         parent: QWidget | None = None,
@@ -176,10 +179,16 @@ class DraftsView(QWidget):
     open_requested = Signal(str)
 
     def __init__(
-        self, worker: DatabaseWorker, display_zone: QTimeZone, parent: QWidget | None = None
+        self,
+        worker: TaskRunner,
+        display_zone: QTimeZone,
+        actor: str,
+        parent: QWidget | None = None,
     ) -> None:
+        """``actor``: the acting person, written to the audit trail of what is done here."""
         super().__init__(parent)
         self._worker = worker
+        self._actor = actor
         self.model = DraftsModel(worker, display_zone, parent=self)
         self._loaded_once = False
 
@@ -295,9 +304,10 @@ class DraftsView(QWidget):
         draft_id = self.selected_draft_id()
         if draft_id is None:
             return
+        actor = self._actor
         self._worker.submit(
             self,
-            lambda store: draft_jobs.duplicate_draft(store, draft_id),
+            lambda store: draft_jobs.duplicate_draft(store, draft_id, actor),
             lambda _draft: self._after_change(self.tr("Draft duplicated.")),
             self._on_action_failed,
         )
@@ -307,9 +317,10 @@ class DraftsView(QWidget):
         draft_id = self.selected_draft_id()
         if draft_id is None or self.model.showing_trash:
             return
+        actor = self._actor
         self._worker.submit(
             self,
-            lambda store: draft_jobs.trash_draft(store, draft_id),
+            lambda store: draft_jobs.trash_draft(store, draft_id, actor),
             lambda _id: self._after_change(self.tr("Moved to the trash.")),
             self._on_action_failed,
         )
@@ -319,9 +330,10 @@ class DraftsView(QWidget):
         draft_id = self.selected_draft_id()
         if draft_id is None or not self.model.showing_trash:
             return
+        actor = self._actor
         self._worker.submit(
             self,
-            lambda store: draft_jobs.restore_draft(store, draft_id),
+            lambda store: draft_jobs.restore_draft(store, draft_id, actor),
             lambda _id: self._after_change(self.tr("Restored to the drafts.")),
             self._on_action_failed,
         )

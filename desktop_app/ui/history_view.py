@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QDate,
@@ -47,14 +48,15 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.accounts import Account
 from desktop_app.domain.publications import Publication, PublicationState
-from desktop_app.engine.export import ExportRequest, export
-from desktop_app.engine.outbox import OutboxCallbacks
-from desktop_app.store.database import Store
-from desktop_app.store.publications import HistoryFilter
-from desktop_app.ui.db_worker import DatabaseWorker
 from desktop_app.ui.formatting import format_date_time, ui_locale
 from desktop_app.ui.paged_model import ID_ROLE, PAGE_SIZE, PagedTableModel, PageJob
 from desktop_app.ui.targets import network_label
+from desktop_app.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from desktop_app.engine.outbox import OutboxCallbacks
+    from desktop_app.store.database import Store
+    from desktop_app.store.publications import HistoryFilter
 
 SEARCH_DELAY_MS = 250
 PUBLICATION_ID_ROLE = ID_ROLE
@@ -85,6 +87,9 @@ def batch_of(store: Store, publication_id: str) -> list[Publication]:
 
 
 def export_history(store: Store, filters: HistoryFilter, fmt: str, output: Path) -> int:
+    # Loaded on first use: the PDF library costs a third of a second the first frame never needs.
+    from desktop_app.engine.export import ExportRequest, export
+
     with store.unit_of_work(read_only=True) as uow:
         publications = uow.publications.history(filters)
         _count, problems = uow.audit.verify()
@@ -121,6 +126,8 @@ class OutboxReports(QObject):
     account_paused = Signal(str, str)
 
     def callbacks(self) -> OutboxCallbacks:
+        from desktop_app.engine.outbox import OutboxCallbacks
+
         # Emitting from the outbox's threads is safe: receivers in the GUI thread get queued
         # connections.
         return OutboxCallbacks(
@@ -142,14 +149,14 @@ class HistoryModel(PagedTableModel[Publication]):
 
     def __init__(
         self,
-        worker: DatabaseWorker,
+        worker: TaskRunner,
         display_zone: QTimeZone,
         page_size: int = PAGE_SIZE,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(worker=worker, page_size=page_size, parent=parent)
         self._zone = display_zone
-        self._filters = HistoryFilter()
+        self._filters: HistoryFilter | None = None  # all (the store's types load later)
         self._headers = (
             self.tr("Time"),
             self.tr("Account"),
@@ -181,7 +188,7 @@ class HistoryModel(PagedTableModel[Publication]):
         return None
 
     def page_job(self, offset: int, limit: int) -> PageJob[Publication]:
-        filters = self._filters
+        filters = self.filters
 
         def job(store: Store) -> tuple[int, list[Publication]]:
             page = history_page(store, filters, offset, limit)
@@ -193,6 +200,10 @@ class HistoryModel(PagedTableModel[Publication]):
 
     @property
     def filters(self) -> HistoryFilter:
+        if self._filters is None:
+            from desktop_app.store.publications import HistoryFilter
+
+            self._filters = HistoryFilter()
         return self._filters
 
     def publication(self, row: int) -> Publication:
@@ -205,7 +216,7 @@ class HistoryModel(PagedTableModel[Publication]):
         return None
 
     def set_filters(self, filters: HistoryFilter) -> None:
-        if filters != self._filters:
+        if filters != self.filters:
             self._filters = filters
             self.reload()
 
@@ -249,7 +260,7 @@ class HistoryView(QWidget):
 
     def __init__(
         self,
-        worker: DatabaseWorker,
+        worker: TaskRunner,
         display_zone: QTimeZone,
         retry_failed: RetryFailed | None = None,
         open_url: Callable[[QUrl], object] = QDesktopServices.openUrl,
@@ -405,6 +416,8 @@ class HistoryView(QWidget):
         self.table.selectRow(row)
 
     def current_filters(self) -> HistoryFilter:
+        from desktop_app.store.publications import HistoryFilter
+
         since = until = None
         if self.dates_check.isChecked():
             since = self._day_start(self.from_edit.date())
@@ -451,9 +464,10 @@ class HistoryView(QWidget):
         draft_id = failed[0].draft_id
         retry = self._retry_failed
         self.retry_button.setEnabled(False)
-        self._worker.submit(
+        # The outbox re-checks the rules and prepares the images: the worker lane.
+        self._worker.run(
             self,
-            lambda _store: retry(draft_id),
+            lambda: retry(draft_id),
             lambda _result: self._after_retry(len(failed)),
             lambda error: self._show_error(str(error) or type(error).__name__),
         )

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, QTimeZone, Signal, Slot
+from PySide6.QtCore import QByteArray, QSize, QTimer, QTimeZone, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -27,14 +27,13 @@ from desktop_app.ui import draft_jobs
 from desktop_app.ui.accounts_view import AccountsView
 from desktop_app.ui.composer import ComposerWidget
 from desktop_app.ui.connectivity import ConnectivityMonitor
-from desktop_app.ui.db_worker import DatabaseWorker
 from desktop_app.ui.drafts_view import DraftsView
 from desktop_app.ui.event_log import EventLog
+from desktop_app.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     # Only for the types: the composition root builds these (they bring the store's and the
     # engines' libraries, which the first paint does not need).
-    from desktop_app.engine.inbox_actions import InboxActions
     from desktop_app.ui.engines import WindowEngines
     from desktop_app.ui.history_view import HistoryView
     from desktop_app.ui.inbox.view import InboxView
@@ -54,25 +53,6 @@ NEW_SENT_ROWS_DELAY_MS = 400  # new publications while Sent is shown: one reload
 STATUS_MESSAGE_MS = 15_000
 
 
-class PlaceholderSection(QWidget):
-    """A section that is not built yet says what it will hold, instead of showing fake data."""
-
-    def __init__(self, heading: str, text: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        layout = QVBoxLayout(self)
-        title = QLabel(heading)
-        title.setObjectName("sectionHeading")
-        body = QLabel(text)
-        body.setWordWrap(True)
-        body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
-        body.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        body.setAccessibleName(heading)
-        layout.addWidget(title)
-        layout.addWidget(body)
-        layout.addStretch(1)
-        self.text = text
-
-
 class MainWindow(QMainWindow):
     """Sidebar (Inbox, Compose, Drafts, Scheduled, Sent, Accounts), sections, status bar.
 
@@ -84,22 +64,21 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        worker: DatabaseWorker,
+        worker: TaskRunner,
         data_dir: Path,
         display_zone: QTimeZone,
         author: str,
-        practice_mode: bool = False,
-        event_log: EventLog | None = None,
-        connectivity: ConnectivityMonitor | None = None,
-        accounts_view: AccountsView | None = None,
-        engines: WindowEngines | None = None,
-        inbox_view: InboxView | None = None,
-        history_view: HistoryView | None = None,
-        scheduled_view: ScheduledView | None = None,
+        practice_mode: bool,
+        event_log: EventLog,
+        connectivity: ConnectivityMonitor,
+        accounts_view: AccountsView,
+        engines: WindowEngines,
+        inbox_view: InboxView,
+        history_view: HistoryView,
+        scheduled_view: ScheduledView,
         parent: QWidget | None = None,
     ) -> None:
-        """``engines`` (the outbox and the inbox sync) start once the store is open; the
-        Inbox, Scheduled and Sent sections show placeholders when their views are not given."""
+        """``engines`` (the outbox and the inbox sync) start once the store is open."""
         super().__init__(parent)
         self.practice_mode = practice_mode
         self.accounts_view = accounts_view
@@ -151,61 +130,14 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.composer = ComposerWidget(worker, data_dir, display_zone, author)
-        self.drafts = DraftsView(worker, display_zone)
+        self.drafts = DraftsView(worker, display_zone, author)
         sections: list[tuple[str, QWidget]] = [
-            (
-                self.tr("Inbox"),
-                inbox_view
-                if inbox_view is not None
-                else PlaceholderSection(
-                    self.tr("Inbox"),
-                    self.tr(
-                        "Comments, mentions and replies from every account will gather here, "
-                        "with what is still unanswered and for how long, so that questions are "
-                        "answered quickly. Connect an account to start."
-                    ),
-                ),
-            ),
+            (self.tr("Inbox"), inbox_view),
             (self.tr("Compose"), self.composer),
             (self.tr("Drafts"), self.drafts),
-            (
-                self.tr("Scheduled"),
-                scheduled_view
-                if scheduled_view is not None
-                else PlaceholderSection(
-                    self.tr("Scheduled"),
-                    self.tr(
-                        "Posts waiting for their publishing time will be listed here, with "
-                        "the time and the accounts they go to."
-                    ),
-                ),
-            ),
-            (
-                self.tr("Sent"),
-                history_view
-                if history_view is not None
-                else PlaceholderSection(
-                    self.tr("Sent"),
-                    self.tr(
-                        "Everything that has been published will be kept here as the public "
-                        "record: who published what, where and when, ready to export for "
-                        "archiving."
-                    ),
-                ),
-            ),
-            (
-                self.tr("Accounts"),
-                accounts_view
-                if accounts_view is not None
-                else PlaceholderSection(
-                    self.tr("Accounts"),
-                    self.tr(
-                        "The blog, Facebook Pages, X, Mastodon and Bluesky accounts Kanal posts "
-                        "as will be managed here: connect, sign in again, and see whether each "
-                        "one works."
-                    ),
-                ),
-            ),
+            (self.tr("Scheduled"), scheduled_view),
+            (self.tr("Sent"), history_view),
+            (self.tr("Accounts"), accounts_view),
         ]
         for index, (name, widget) in enumerate(sections):
             item = QListWidgetItem(name)
@@ -226,32 +158,29 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.online_label)
         self.set_queue_length(0)
 
-        self._connectivity = connectivity or ConnectivityMonitor(self)
-        self._connectivity.online_changed.connect(self.set_online)
-        if engines is not None:
-            self._connectivity.online_changed.connect(engines.connectivity_changed)
+        self._connectivity = connectivity
+        connectivity.setParent(self)
+        connectivity.online_changed.connect(self.set_online)
+        connectivity.online_changed.connect(engines.connectivity_changed)
         if self._connectivity.online is not None:
             self.set_online(self._connectivity.online)
 
         worker.store_opened.connect(self._on_store_opened)
+        worker.error_reported.connect(self._on_unhandled_error)
         worker.store_failed.connect(self._on_store_failed)
         self.drafts.open_requested.connect(self._open_draft_in_composer)
         self.composer.draft_saved.connect(self.drafts.model.refresh_draft)
         self.composer.draft_saved.connect(self._remember_open_draft)
         self.composer.loaded.connect(self._on_draft_loaded)
-        if accounts_view is not None:
-            accounts_view.accounts_changed.connect(self._on_accounts)
-            if inbox_view is not None:
-                accounts_view.accounts_changed.connect(inbox_view.set_accounts)
-            accounts_view.status_message.connect(self.show_status_message)
+        accounts_view.accounts_changed.connect(self._on_accounts)
+        accounts_view.accounts_changed.connect(inbox_view.set_accounts)
+        accounts_view.status_message.connect(self.show_status_message)
         self._new_sent_rows_timer = QTimer(self)
         self._new_sent_rows_timer.setSingleShot(True)
         self._new_sent_rows_timer.setInterval(NEW_SENT_ROWS_DELAY_MS)
         self._new_sent_rows_timer.timeout.connect(self._reload_sent)
-        if inbox_view is not None:
-            inbox_view.status_message.connect(self.show_status_message)
-        if engines is not None:
-            self._connect_engines(engines)
+        inbox_view.status_message.connect(self.show_status_message)
+        self._connect_engines(engines)
 
         self._restore_window_state()
         if self.sidebar.currentRow() < 0:
@@ -282,9 +211,9 @@ class MainWindow(QMainWindow):
         """Sections that read the store do it when shown (once it is open)."""
         if not self._store_ready:
             return
-        if index == SECTION_SENT and self.history_view is not None:
+        if index == SECTION_SENT:
             self.history_view.activate()
-        elif index == SECTION_SCHEDULED and self.scheduled_view is not None:
+        elif index == SECTION_SCHEDULED:
             self.scheduled_view.activate()
 
     # ----- engines --------------------------------------------------------------------------
@@ -294,16 +223,9 @@ class MainWindow(QMainWindow):
         engines.reports.queue_size_changed.connect(self.set_queue_length)
         engines.reports.publication_changed.connect(self._on_publication_changed)
         engines.reports.account_paused.connect(self._on_account_paused)
-        engines.started.connect(self._on_engines_started)
         engines.start_failed.connect(self._on_engines_failed)
-        if self.inbox_view is not None:
-            self.inbox_view.connect_sync(engines.sync_bridge)
-            self.inbox_view.sync_requested.connect(engines.request_sync)
-
-    @Slot(object)
-    def _on_engines_started(self, actions: InboxActions | None) -> None:
-        if self.inbox_view is not None and actions is not None:
-            self.inbox_view.set_actions(actions)
+        self.inbox_view.connect_sync(engines.sync_bridge)
+        self.inbox_view.sync_requested.connect(engines.request_sync)
 
     @Slot(str)
     def _on_engines_failed(self, message: str) -> None:
@@ -314,15 +236,13 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_publication_changed(self, publication: Publication) -> None:
         history = self.history_view
-        if history is None:
-            return
         history.publication_changed(publication)
         if self.current_section() == SECTION_SENT and history.model.row_of(publication.id) is None:
             self._new_sent_rows_timer.start()  # a new one: read the list again
 
     @Slot()
     def _reload_sent(self) -> None:
-        if self.history_view is not None and self.current_section() == SECTION_SENT:
+        if self.current_section() == SECTION_SENT:
             self.history_view.model.reload()
 
     @Slot(str, str)
@@ -334,8 +254,14 @@ class MainWindow(QMainWindow):
                 account=name, reason=message
             )
         )
-        if self.accounts_view is not None:
-            self.accounts_view.refresh()
+        self.accounts_view.refresh()
+
+    @Slot(str)
+    def _on_unhandled_error(self, reason: str) -> None:
+        """A background job failed and no view handled it: the person hears of it."""
+        self.show_status_message(
+            self.tr("Something could not be done: {reason}").format(reason=reason)
+        )
 
     @Slot(str)
     def show_status_message(self, text: str) -> None:
@@ -365,16 +291,13 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_store_opened(self) -> None:
         self.database_label.setText(self.tr("Database ready"))
-        if self._event_log is not None:
-            self._event_log.write("store_ready")
+        self._event_log.write("store_ready")
         self._store_ready = True
         self._worker.submit(self, draft_jobs.list_accounts, self._on_accounts)
         if self.current_section() == SECTION_DRAFTS:
             self.drafts.activate()
-        if self.inbox_view is not None:
-            self.inbox_view.start()
-        if self.engines is not None:
-            self.engines.start()
+        self.inbox_view.start()
+        self.engines.start()
         self._activate_section(self.current_section())
         if self._open_draft_id is not None and self.composer.is_blank():
             # The draft that was open when Kanal last stopped, even if it was killed.
@@ -389,12 +312,11 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _on_draft_loaded(self, draft_id: str) -> None:
         self._remember_open_draft(draft_id)
-        if self._event_log is not None:
-            self._event_log.write(
-                "draft_opened",
-                draft_id=draft_id,
-                body_chars=len(self.composer.body_editor.toPlainText()),
-            )
+        self._event_log.write(
+            "draft_opened",
+            draft_id=draft_id,
+            body_chars=len(self.composer.body_editor.toPlainText()),
+        )
 
     @Slot(str)
     def _on_store_failed(self, message: str) -> None:
@@ -402,17 +324,14 @@ class MainWindow(QMainWindow):
             self.tr("The database could not be opened: {reason}").format(reason=message)
         )
         self.database_label.setStyleSheet("color: #b00020;")
-        if self._event_log is not None:
-            self._event_log.write("store_failed", message=message)
+        self._event_log.write("store_failed", message=message)
 
     def _on_accounts(self, accounts: list[Account]) -> None:
         self._accounts = accounts
         self.composer.set_accounts(accounts)
         self.drafts.set_accounts(accounts)
-        if self.history_view is not None:
-            self.history_view.set_accounts(accounts)
-        if self.engines is not None:
-            self.engines.accounts_changed(accounts)
+        self.history_view.set_accounts(accounts)
+        self.engines.accounts_changed(accounts)
 
     # ----- window state ---------------------------------------------------------------------
 
@@ -473,25 +392,19 @@ class MainWindow(QMainWindow):
         if not self.composer.save_blocking():
             # The store refused (or is gone): keep the text in a file rather than lose it.
             rescued = self.composer.rescue_to(self._data_dir / RESCUE_FOLDER)
-            if self._event_log is not None and rescued is not None:
+            if rescued is not None:
                 self._event_log.write("unsaved_draft_rescued", path=str(rescued))
         self.composer.shutdown()
         self.drafts.shutdown()
         self._new_sent_rows_timer.stop()
         # Views with platform calls of their own first, then the engines; all before the
         # database thread closes the store they use.
-        if self.scheduled_view is not None:
-            self.scheduled_view.shutdown()
-        if self.inbox_view is not None:
-            self.inbox_view.shutdown()
-        if self.history_view is not None:
-            self.history_view.shutdown()
-        if self.engines is not None:
-            self.engines.stop()
-        if self.accounts_view is not None:
-            self.accounts_view.shutdown()  # before the database thread: its jobs may use it
+        self.scheduled_view.shutdown()
+        self.inbox_view.shutdown()
+        self.history_view.shutdown()
+        self.engines.stop()
+        self.accounts_view.shutdown()  # before the database thread: its jobs may use it
         self._connectivity.close()
         self._worker.close()
-        if self._event_log is not None:
-            self._event_log.write("window_closed")
+        self._event_log.write("window_closed")
         self.closed.emit()

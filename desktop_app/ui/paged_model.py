@@ -10,7 +10,7 @@ whole uses ``set_rows`` and needs no ``page_job``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -21,8 +21,10 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from desktop_app.store.database import Store
-from desktop_app.ui.db_worker import DatabaseWorker
+from desktop_app.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from desktop_app.store.database import Store
 
 PAGE_SIZE = 200
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -30,7 +32,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 AnyIndex = QModelIndex | QPersistentModelIndex
 RowT = TypeVar("RowT")
 # A job for the database thread: (how many rows match in all, the rows of one page).
-PageJob = Callable[[Store], tuple[int, list[RowT]]]
+PageJob = Callable[["Store"], tuple[int, list[RowT]]]
 
 
 class PagedTableModel(QAbstractTableModel, Generic[RowT]):
@@ -47,7 +49,7 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT]):
     def __init__(
         self,
         headers: Sequence[str] = (),
-        worker: DatabaseWorker | None = None,
+        worker: TaskRunner | None = None,
         page_size: int = PAGE_SIZE,
         parent: QObject | None = None,
     ) -> None:

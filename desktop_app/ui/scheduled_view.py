@@ -10,16 +10,14 @@ never on the GUI or the database thread.
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QDateTime,
     QLocale,
     Qt,
     QTimeZone,
-    Signal,
     Slot,
 )
 from PySide6.QtWidgets import (
@@ -35,11 +33,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.publications import Publication
-from desktop_app.store.database import Store
-from desktop_app.ui.db_worker import DatabaseWorker
 from desktop_app.ui.formatting import format_date_time, ui_locale
 from desktop_app.ui.paged_model import PagedTableModel
 from desktop_app.ui.targets import network_label
+from desktop_app.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from desktop_app.store.database import Store
 
 Cancel = Callable[[str, str], Publication]  # publication id, actor
 Reschedule = Callable[[str, datetime, str], Publication]  # publication id, when (UTC), actor
@@ -108,12 +108,9 @@ class ScheduledView(QWidget):
     signed-in user, written to the audit trail.
     """
 
-    # Carries a zero-argument callable from the background thread to the GUI thread.
-    _deliver = Signal(object)
-
     def __init__(
         self,
-        worker: DatabaseWorker,
+        worker: TaskRunner,
         display_zone: QTimeZone,
         cancel: Cancel,
         reschedule: Reschedule,
@@ -128,10 +125,7 @@ class ScheduledView(QWidget):
         self._reschedule = reschedule
         self._actor = actor
         self._clock = clock
-        self._executor: ThreadPoolExecutor | None = ThreadPoolExecutor(
-            max_workers=1, thread_name_prefix="kanal-schedule"
-        )
-        self._deliver.connect(self._run_delivery)
+        self._closed = False
         self.model = ScheduledModel(display_zone, parent=self)
 
         layout = QVBoxLayout(self)
@@ -220,10 +214,8 @@ class ScheduledView(QWidget):
         )
 
     def shutdown(self) -> None:
-        """Let a cancel or move in progress finish, then join the thread."""
-        executor, self._executor = self._executor, None
-        if executor is not None:
-            executor.shutdown(wait=True)
+        """Stop taking cancels and moves (the task runner finishes the one under way)."""
+        self._closed = True
 
     # ----- internals ------------------------------------------------------------------------
 
@@ -257,25 +249,14 @@ class ScheduledView(QWidget):
         self.status_label.setText(message)
 
     def _in_background(self, job: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
-        executor = self._executor
-        if executor is None:
+        """A cancel or move may call the platform: the worker lane, never the GUI thread."""
+        if self._closed:
             return
 
-        def run() -> None:
-            try:
-                result = job()
-            except Exception as error:  # the platform's refusal must reach the user
-                message = str(error) or type(error).__name__
-                self._deliver.emit(lambda: self._show_error(message))
-                return
-            self._deliver.emit(lambda: on_done(result))
+        def failed(error: Exception) -> None:  # the platform's refusal must reach the user
+            self._show_error(str(error) or type(error).__name__)
 
-        executor.submit(run)
-
-    @Slot(object)
-    def _run_delivery(self, callback: Callable[[], None]) -> None:
-        if self._executor is not None:
-            callback()
+        self._worker.run(self, job, on_done, failed)
 
     def _show_error(self, message: str) -> None:
         self._selection_changed()

@@ -4,7 +4,7 @@
 <context>
     <name>ComposerWidget</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/composer.py" line="+1102"/>
+        <location filename="../../desktop_app/ui/composer.py" line="+1107"/>
         <source>⚠ %n image(s) lack alt text. Describe every image; publishing will require it.</source>
         <translation>
             <numerusform>⚠ %n image lacks alt text. Describe every image; publishing will require it.</numerusform>
@@ -69,7 +69,7 @@
 <context>
     <name>HistoryView</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/history_view.py" line="+426"/>
+        <location filename="../../desktop_app/ui/history_view.py" line="+428"/>
         <source>Exported %n publication(s) to {file}.</source>
         <translation>
             <numerusform>Exported %n publication to {file}.</numerusform>
@@ -77,7 +77,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+38"/>
+        <location line="+39"/>
         <source>Sending again to %n account(s).</source>
         <translation>
             <numerusform>Sending again to %n account.</numerusform>
@@ -123,7 +123,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/main_window.py" line="+363"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="+289"/>
         <source>Sending queue: %n</source>
         <translation>
             <numerusform>Sending queue: %n</numerusform>
@@ -134,7 +134,7 @@
 <context>
     <name>ScheduledView</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/scheduled_view.py" line="+235"/>
+        <location filename="../../desktop_app/ui/scheduled_view.py" line="+225"/>
         <source>%n scheduled post(s)</source>
         <translation>
             <numerusform>%n scheduled post</numerusform>

@@ -250,7 +250,7 @@
 <context>
     <name>AccountsView</name>
     <message>
-        <location filename="../../desktop_app/ui/accounts_view.py" line="+374"/>
+        <location filename="../../desktop_app/ui/accounts_view.py" line="+372"/>
         <source>Accounts</source>
         <translation>Konton</translation>
     </message>
@@ -364,18 +364,18 @@
     <name>ComposerWidget</name>
     <message>
         <location filename="../../desktop_app/ui/composer.py" line="+160"/>
-        <location line="+328"/>
+        <location line="+333"/>
         <source>New draft</source>
         <translation>Nytt utkast</translation>
     </message>
     <message>
-        <location line="-320"/>
-        <location line="+321"/>
+        <location line="-325"/>
+        <location line="+326"/>
         <source>Not saved yet</source>
         <translation>Inte sparat ännu</translation>
     </message>
     <message>
-        <location line="-319"/>
+        <location line="-324"/>
         <source>Save status</source>
         <translation>Sparstatus</translation>
     </message>
@@ -505,7 +505,7 @@
         <translation>&amp;Publicera</translation>
     </message>
     <message>
-        <location line="+111"/>
+        <location line="+116"/>
         <source>Publishing…</source>
         <translation>Publicerar…</translation>
     </message>
@@ -927,7 +927,7 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../desktop_app/ui/history_view.py" line="+154"/>
+        <location filename="../../desktop_app/ui/history_view.py" line="+156"/>
         <source>Time</source>
         <translation>Tid</translation>
     </message>
@@ -1084,7 +1084,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+38"/>
+        <location line="+39"/>
         <source>Sending again to %n account(s).</source>
         <translation>
             <numerusform>Skickar igen till %n konto.</numerusform>
@@ -1155,7 +1155,7 @@
 <context>
     <name>InboxView</name>
     <message>
-        <location filename="../../desktop_app/ui/inbox/view.py" line="+117"/>
+        <location filename="../../desktop_app/ui/inbox/view.py" line="+115"/>
         <source>Search authors and text  ( / )</source>
         <translation>Sök på avsändare och text  ( / )</translation>
     </message>
@@ -1196,12 +1196,12 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+262"/>
+        <location line="+256"/>
         <source>All accounts</source>
         <translation>Alla konton</translation>
     </message>
     <message>
-        <location line="-260"/>
+        <location line="-254"/>
         <source>All kinds</source>
         <translation>Alla typer</translation>
     </message>
@@ -1281,7 +1281,7 @@
         <translation>Tilldela mig</translation>
     </message>
     <message>
-        <location line="+144"/>
+        <location line="+138"/>
         <source>Nothing here.</source>
         <translation>Här finns inget.</translation>
     </message>
@@ -1301,7 +1301,7 @@
         <translation>Obesvarat i mer än 24 timmar</translation>
     </message>
     <message>
-        <location line="+189"/>
+        <location line="+188"/>
         <source>Working…</source>
         <translation>Arbetar…</translation>
     </message>
@@ -1334,7 +1334,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="+117"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="+96"/>
         <source>Kanal</source>
         <translation>Kanal</translation>
     </message>
@@ -1354,18 +1354,12 @@
         <translation>Avsnitt</translation>
     </message>
     <message>
-        <location line="+11"/>
-        <location line="+4"/>
+        <location line="+10"/>
         <source>Inbox</source>
         <translation>Inkorg</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Comments, mentions and replies from every account will gather here, with what is still unanswered and for how long, so that questions are answered quickly. Connect an account to start.</source>
-        <translation>Här samlas kommentarer, omnämnanden och svar från alla konton, med vad som ännu är obesvarat och hur länge, så att frågor kan besvaras snabbt. Anslut ett konto för att börja.</translation>
-    </message>
-    <message>
-        <location line="+6"/>
+        <location line="+1"/>
         <source>Compose</source>
         <translation>Skriv</translation>
     </message>
@@ -1375,40 +1369,22 @@
         <translation>Utkast</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>Scheduled</source>
         <translation>Schemalagt</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Posts waiting for their publishing time will be listed here, with the time and the accounts they go to.</source>
-        <translation>Här listas inlägg som väntar på sin publiceringstid, med tidpunkt och de konton de ska till.</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>Sent</source>
         <translation>Skickat</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Everything that has been published will be kept here as the public record: who published what, where and when, ready to export for archiving.</source>
-        <translation>Här bevaras allt som har publicerats som allmänna handlingar: vem som publicerade vad, var och när, redo att exporteras för arkivering.</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>Accounts</source>
         <translation>Konton</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>The blog, Facebook Pages, X, Mastodon and Bluesky accounts Kanal posts as will be managed here: connect, sign in again, and see whether each one works.</source>
-        <translation>Här hanterar du de konton som Kanal publicerar från – blogg, Facebooksidor, X, Mastodon och Bluesky: anslut, logga in igen och se om vart och ett fungerar.</translation>
-    </message>
-    <message>
-        <location line="+9"/>
+        <location line="+4"/>
         <source>Ctrl+{number}</source>
         <translation>Ctrl+{number}</translation>
     </message>
@@ -1423,17 +1399,22 @@
         <translation>Öppnar databasen…</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+78"/>
         <source>Sending and inbox sync could not start: {reason}</source>
         <translation>Sändningen och hämtningen till inkorgen kunde inte starta: {reason}</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+20"/>
         <source>{account} needs signing in again; its posts wait: {reason}</source>
         <translation>{account} behöver loggas in igen; kontots inlägg väntar: {reason}</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+10"/>
+        <source>Something could not be done: {reason}</source>
+        <translation>Något kunde inte göras: {reason}</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>● Online</source>
         <translation>● Ansluten</translation>
     </message>
@@ -1456,7 +1437,7 @@
         <translation>Databasen är klar</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+31"/>
         <source>The database could not be opened: {reason}</source>
         <translation>Databasen kunde inte öppnas: {reason}</translation>
     </message>
@@ -1563,7 +1544,7 @@
 <context>
     <name>ScheduledModel</name>
     <message>
-        <location filename="../../desktop_app/ui/scheduled_view.py" line="+63"/>
+        <location filename="../../desktop_app/ui/scheduled_view.py" line="+61"/>
         <source>When</source>
         <translation>När</translation>
     </message>
@@ -1606,7 +1587,7 @@
 <context>
     <name>ScheduledView</name>
     <message>
-        <location line="+40"/>
+        <location line="+34"/>
         <source>Scheduled</source>
         <translation>Schemalagt</translation>
     </message>
@@ -1661,7 +1642,7 @@
         <translation>Inlägget är flyttat.</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+12"/>
         <source>Nothing is scheduled.</source>
         <translation>Inget är schemalagt.</translation>
     </message>
@@ -1679,7 +1660,7 @@
         <translation>Inlägg som den här datorn håller publiceras bara när den är på och Kanal är igång.</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+28"/>
         <source>Something went wrong: {reason}</source>
         <translation>Något gick fel: {reason}</translation>
     </message>

@@ -268,7 +268,7 @@ def test_the_conversation_shows_the_post_kanal_published(
     db = DatabaseWorker()
     with qtbot.waitSignal(db.store_opened, timeout=5000):
         db.open_store(lambda: store)
-    view = InboxView(db, None, "karin")
+    view = InboxView(db, InboxActions(store, connector_factory()), "karin")
     qtbot.addWidget(view)
     view.show()
     try:

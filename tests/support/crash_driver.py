@@ -19,8 +19,8 @@ import time
 
 from PySide6.QtCore import QTimer
 
+from desktop_app.app import run_gui
 from desktop_app.config import resolve_config
-from desktop_app.ui.application import run_application
 from desktop_app.ui.main_window import SECTION_COMPOSE, MainWindow
 from tests.support.keyboard import type_text
 
@@ -58,7 +58,7 @@ def main() -> int:
         timer.timeout.connect(type_next)
         timer.start()
 
-    return run_application(config, on_window_shown=start_typing)
+    return run_gui(config, on_window_shown=start_typing)  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":

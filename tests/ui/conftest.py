@@ -13,17 +13,13 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.app import open_store
 from desktop_app.config import AppConfig, resolve_config
+from desktop_app.services import Services
 from desktop_app.store.database import Store
-from desktop_app.ui.application import (
-    build_main_window,
-    display_zone,
-    install_translators,
-    locale_for,
-)
+from desktop_app.ui.application import display_zone, install_translators, locale_for
 from desktop_app.ui.composer import ComposerWidget
-from desktop_app.ui.connectivity import ConnectivityMonitor
-from desktop_app.ui.db_worker import DatabaseWorker
 from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.tasks import TaskRunner
+from tests.support.ui import main_window, window_services
 
 
 @pytest.fixture(autouse=True)
@@ -45,9 +41,9 @@ def config(tmp_path: Path) -> AppConfig:
 
 
 @pytest.fixture
-def worker(qtbot: QtBot, config: AppConfig) -> Iterator[DatabaseWorker]:
+def worker(qtbot: QtBot, config: AppConfig) -> Iterator[TaskRunner]:
     """The database thread with the store opened (migrated) on it."""
-    db = DatabaseWorker()
+    db = TaskRunner()
     with qtbot.waitSignal(db.store_opened, timeout=20_000):
         db.open_store(lambda: open_store(config))
     yield db
@@ -55,7 +51,7 @@ def worker(qtbot: QtBot, config: AppConfig) -> Iterator[DatabaseWorker]:
 
 
 @pytest.fixture
-def reader(config: AppConfig, worker: DatabaseWorker) -> Iterator[Store]:
+def reader(config: AppConfig, worker: TaskRunner) -> Iterator[Store]:
     """A second, independent Store on the same database: what another process would see."""
     store = Store(config.database_url, data_dir=config.data_dir)
     yield store
@@ -63,7 +59,7 @@ def reader(config: AppConfig, worker: DatabaseWorker) -> Iterator[Store]:
 
 
 @pytest.fixture
-def composer(qtbot: QtBot, config: AppConfig, worker: DatabaseWorker) -> Iterator[ComposerWidget]:
+def composer(qtbot: QtBot, config: AppConfig, worker: TaskRunner) -> Iterator[ComposerWidget]:
     widget = ComposerWidget(worker, config.data_dir, display_zone(), author="tester")
     qtbot.addWidget(widget)
     widget.resize(1000, 700)
@@ -79,33 +75,28 @@ MainWindowFactory = Callable[..., MainWindow]
 @pytest.fixture
 def make_window(qtbot: QtBot, config: AppConfig) -> Iterator[MainWindowFactory]:
     """Builds main windows the way the program does (store opened on the worker thread)."""
-    windows: list[MainWindow] = []
+    windows: list[tuple[MainWindow, Services]] = []
 
     def make(practice_mode: bool = False) -> MainWindow:
-        worker = DatabaseWorker()
+        worker = TaskRunner()
         chosen = AppConfig(
             data_dir=config.data_dir,
             database_url=config.database_url,
             lang=config.lang,
             sandbox=practice_mode,
         )
-        window = build_main_window(chosen, worker)
+        services = window_services(chosen, store_opener=lambda: open_store(config))
+        window = main_window(services, worker)
         qtbot.addWidget(window)
         with qtbot.waitSignal(worker.store_opened, timeout=20_000):
-            worker.open_store(lambda: open_store(config))
-        windows.append(window)
+            worker.open_store(services.store)
+        windows.append((window, services))
         return window
 
     yield make
-    for window in windows:
+    for window, services in windows:
         window.shutdown()
-
-
-@pytest.fixture
-def offline_monitor(qtbot: QtBot) -> Iterator[ConnectivityMonitor]:
-    monitor = ConnectivityMonitor(use_system=False)
-    yield monitor
-    monitor.close()
+        services.close()
 
 
 # The offscreen platform plugin (headless tests) says this whenever a window is shown; it is

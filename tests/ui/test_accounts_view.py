@@ -26,9 +26,9 @@ from desktop_app.ui.account_dialog import AccountDialog
 from desktop_app.ui.account_jobs import worker_store_access
 from desktop_app.ui.accounts_view import STATUS_TEXT_ROLE, AccountsView, loopback_only
 from desktop_app.ui.application import display_zone
-from desktop_app.ui.db_worker import DatabaseWorker
-from tests.support.memory_keyring import MemoryKeyring
+from desktop_app.ui.tasks import TaskRunner
 from tests.support.networks import ConsentBrowser, fast_http
+from tests.support.memory_keyring import MemoryKeyring
 
 WAIT_MS = 20_000
 
@@ -85,7 +85,7 @@ def answers() -> Iterator[Answers]:
 @pytest.fixture
 def view(
     qtbot: QtBot,
-    worker: DatabaseWorker,
+    worker: TaskRunner,
     config: AppConfig,
     keyring_backend: MemoryKeyring,
     sandbox: SandboxServer,

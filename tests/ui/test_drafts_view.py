@@ -10,9 +10,9 @@ from pytestqt.qtbot import QtBot
 from desktop_app.domain.drafts import DraftState
 from desktop_app.store.database import Store
 from desktop_app.ui.application import display_zone
-from desktop_app.ui.db_worker import DatabaseWorker
 from desktop_app.ui.drafts_view import DraftsModel, DraftsView
 from desktop_app.ui.main_window import SECTION_COMPOSE, SECTION_DRAFTS
+from desktop_app.ui.tasks import TaskRunner
 from tests.ui.conftest import MainWindowFactory
 
 
@@ -22,8 +22,8 @@ def add_drafts(reader: Store, bodies: list[str]) -> list[str]:
 
 
 @pytest.fixture
-def view(qtbot: QtBot, worker: DatabaseWorker) -> Iterator[DraftsView]:
-    widget = DraftsView(worker, display_zone())
+def view(qtbot: QtBot, worker: TaskRunner) -> Iterator[DraftsView]:
+    widget = DraftsView(worker, display_zone(), "tester")
     qtbot.addWidget(widget)
     widget.resize(900, 500)
     widget.show()
@@ -36,7 +36,7 @@ def wait_rows(qtbot: QtBot, model: DraftsModel, rows: int) -> None:
 
 
 def test_model_fetches_pages_only_as_needed(
-    qtbot: QtBot, worker: DatabaseWorker, reader: Store
+    qtbot: QtBot, worker: TaskRunner, reader: Store
 ) -> None:
     add_drafts(reader, [f"Utkast nummer {n}" for n in range(250)])
     model = DraftsModel(worker, display_zone(), page_size=100)

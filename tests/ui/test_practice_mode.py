@@ -27,9 +27,10 @@ from desktop_app.domain.networks import Network
 from desktop_app.engine.accounts import AccountService, direct_access
 from desktop_app.practice import PracticeKeyring, PracticeMode
 from desktop_app.ui.accounts_view import STATUS_TEXT_ROLE
-from desktop_app.ui.application import build_main_window, install_translators, locale_for
-from desktop_app.ui.db_worker import DatabaseWorker
+from desktop_app.ui.application import install_translators, locale_for
 from desktop_app.ui.main_window import SECTION_ACCOUNTS, MainWindow
+from desktop_app.ui.tasks import TaskRunner
+from tests.support.ui import main_window, window_services
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 WAIT_MS = 30_000
@@ -56,15 +57,18 @@ def practice_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppConfi
 
 def start_window(qtbot: QtBot, config: AppConfig, practice: PracticeMode) -> MainWindow:
     """What run_practice_gui does, without entering the event loop of its own."""
-    worker = DatabaseWorker()
-    window = build_main_window(
-        config, worker, secrets=practice.secrets, sign_in_presets=practice.presets
+    worker = TaskRunner()
+    services = window_services(
+        config,
+        secrets=practice.secrets,
+        store_opener=lambda: practice.open_store(config),
+        sign_in_presets=practice.presets,
     )
+    window = main_window(services, worker)
     qtbot.addWidget(window)
     with qtbot.waitSignal(worker.store_opened, timeout=WAIT_MS):
-        worker.open_store(lambda: practice.open_store(config))
+        worker.open_store(services.store)
     view = window.accounts_view
-    assert view is not None
     qtbot.waitUntil(lambda: len(view.accounts()) >= 5, timeout=WAIT_MS)
     return window
 

@@ -29,12 +29,12 @@ from desktop_app.engine.accounts import AccountService, direct_access
 from desktop_app.practice import connect_practice_accounts
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.secrets import SecretStore
-from desktop_app.ui.application import build_main_window
-from desktop_app.ui.db_worker import DatabaseWorker
 from desktop_app.ui.inbox.model import ItemRole
 from desktop_app.ui.main_window import SECTION_INBOX, SECTION_SCHEDULED, SECTION_SENT, MainWindow
-from tests.support.memory_keyring import MemoryKeyring
+from desktop_app.ui.tasks import TaskRunner
 from tests.support.networks import fast_http
+from tests.support.memory_keyring import MemoryKeyring
+from tests.support.ui import main_window, window_services
 
 WAIT_MS = 30_000
 
@@ -92,20 +92,20 @@ def window(
     accounts: dict[Network, Account],
     sync_runs: list[object],
 ) -> Iterator[MainWindow]:
-    worker = DatabaseWorker()
-    main = build_main_window(config, worker, secrets=secrets)
+    worker = TaskRunner()
+    services = window_services(config, secrets=secrets)
+    main = main_window(services, worker)
     qtbot.addWidget(main)
-    assert main.engines is not None
     main.engines.sync_bridge.run_done.connect(sync_runs.append)
     with qtbot.waitSignal(worker.store_opened, timeout=WAIT_MS):
-        worker.open_store(lambda: open_store(config))
+        worker.open_store(services.store)
     main.show()
     engines = main.engines
-    assert engines is not None
     qtbot.waitUntil(lambda: engines.running, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: main.composer.publish_button.isVisible(), timeout=WAIT_MS)
     yield main
     main.shutdown()
+    services.close()
 
 
 def platform_text(sandbox: SandboxServer, platform: str) -> str:
@@ -259,13 +259,13 @@ def test_closing_the_window_stops_the_outbox_and_the_sync(
     accounts: dict[Network, Account],
 ) -> None:
     before = set(threading.enumerate())
-    worker = DatabaseWorker()
-    window = build_main_window(config, worker, secrets=secrets)
+    worker = TaskRunner()
+    services = window_services(config, secrets=secrets)
+    window = main_window(services, worker)
     qtbot.addWidget(window)
     with qtbot.waitSignal(worker.store_opened, timeout=WAIT_MS):
-        worker.open_store(lambda: open_store(config))
+        worker.open_store(services.store)
     engines = window.engines
-    assert engines is not None
     qtbot.waitUntil(lambda: engines.running, timeout=WAIT_MS)
     started = our_threads(before)
     assert any(name.startswith("kanal-outbox") for name in started)

@@ -16,7 +16,7 @@ from PySide6.QtGui import QImage, QPainter, QPainterPath, QPixmap
 from desktop_app.domain.accounts import Account
 from desktop_app.domain.inbox import InboxItem
 from desktop_app.engine.avatars import AvatarCache, allowed_avatar_url
-from desktop_app.ui.inbox.jobs import NetworkJobs
+from desktop_app.ui.tasks import TaskRunner
 
 AVATAR_SIZE = 32
 MEMORY_ITEMS = 500
@@ -50,13 +50,13 @@ class AvatarLoader(QObject):
     def __init__(
         self,
         cache: AvatarCache,
-        jobs: NetworkJobs,
+        tasks: TaskRunner,
         account_of: Callable[[str], Account | None],
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._cache = cache
-        self._jobs = jobs
+        self._tasks = tasks
         self._account_of = account_of
         self._pixmaps: OrderedDict[str, QPixmap | None] = OrderedDict()
         self._pending: set[str] = set()
@@ -86,7 +86,7 @@ class AvatarLoader(QObject):
             self._pending.discard(url)
             self._pixmaps[url] = None  # no retry storm; a restart tries again
 
-        self._jobs.submit(self, lambda: cache.fetch(url, account), done, failed)
+        self._tasks.run(self, lambda: cache.fetch(url, account), done, failed)
         return None
 
     def _remember(self, url: str, path: Path | None) -> QPixmap | None:

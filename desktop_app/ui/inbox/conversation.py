@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
 
 from desktop_app.config import DEFAULT_TIMEZONE
 from desktop_app.domain.inbox import InboxItem, InboxState, RemoteState, RootPost
-from desktop_app.domain.text_rules import measure
 from desktop_app.ui.inbox.remote_images import FetchedImage, RemoteImageFetcher, image_sources
 
 SHOW_IMAGES_SCHEME = "kanal-images"
@@ -297,6 +296,9 @@ class ConversationPane(QWidget):
         if self._item is None:
             self.counter.setText("")
             return
+        # Loaded when the first reply is typed: the text rules bring twitter-text.
+        from desktop_app.domain.text_rules import measure
+
         check = measure(self._item.network, self.reply_box.toPlainText())
         if check.limit is None:
             self.counter.setText(str(check.length))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -25,9 +25,12 @@ from PySide6.QtCore import (
 )
 
 from desktop_app.domain.inbox import InboxFilter, InboxItem
-from desktop_app.store.database import Store
-from desktop_app.store.inbox import InboxPageQuery
-from desktop_app.ui.db_worker import DatabaseWorker
+from desktop_app.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from desktop_app.store.database import Store
+    from desktop_app.store.inbox import InboxPageQuery, InboxRepository
+    from desktop_app.store.unit_of_work import UnitOfWork
 
 ItemRole = Qt.ItemDataRole.UserRole + 1
 SeqRole = Qt.ItemDataRole.UserRole + 2
@@ -43,23 +46,28 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _query() -> type[InboxPageQuery]:
+    # The store's modules load on first use (after the first frame), not with the window.
+    from desktop_app.store.inbox import InboxPageQuery
+
+    return InboxPageQuery
+
+
 class InboxListModel(QAbstractListModel):
     """Signals:
     page_loaded(int): a page of ids arrived (its size); the first one after a reset matters
         to the benchmark and to "empty inbox" messages.
-    rows_ready(): rows that were missing have been read and their cells repainted.
     new_rows_inserted(int): this many new items were put at the top.
     load_failed(str): the store could not be read.
     """
 
     page_loaded = Signal(int)
-    rows_ready = Signal()
     new_rows_inserted = Signal(int)
     load_failed = Signal(str)
 
     def __init__(
         self,
-        db: DatabaseWorker,
+        db: TaskRunner,
         clock: Callable[[], datetime] = _now,
         parent: QObject | None = None,
     ) -> None:
@@ -111,7 +119,7 @@ class InboxListModel(QAbstractListModel):
         if not self.canFetchMore(parent):
             return
         before = self._seqs[-1] if self._seqs else None
-        self._load_page(InboxPageQuery(self._filter, before_seq=before, limit=PAGE_SIZE))
+        self._load_page(_query()(self._filter, before_seq=before, limit=PAGE_SIZE))
 
     # -- what the view calls ----------------------------------------------------------------------
 
@@ -130,7 +138,7 @@ class InboxListModel(QAbstractListModel):
         self._loading_page = False
         self._wanted.clear()
         self.endResetModel()
-        self._load_page(InboxPageQuery(inbox_filter, limit=PAGE_SIZE))
+        self._load_page(_query()(inbox_filter, limit=PAGE_SIZE))
 
     def refresh(self) -> None:
         self.set_filter(self._filter)
@@ -151,7 +159,7 @@ class InboxListModel(QAbstractListModel):
             return
         generation = self._generation
         # Every newer id (ids are cheap); past NEWER_LIMIT a fresh start is simpler than a gap.
-        query = InboxPageQuery(self._filter, after_seq=newest, limit=NEWER_LIMIT)
+        query = _query()(self._filter, after_seq=newest, limit=NEWER_LIMIT)
         now = self._clock()
 
         def job(store: Store) -> tuple[list[int], dict[int, InboxItem]]:
@@ -266,7 +274,6 @@ class InboxListModel(QAbstractListModel):
             changed = sorted(self._row_of[s] for s in found if s in self._row_of)
             if changed:
                 self.dataChanged.emit(self.index(changed[0]), self.index(changed[-1]))
-            self.rows_ready.emit()
 
         def failed(error: Exception) -> None:
             self._in_flight -= set(seqs)

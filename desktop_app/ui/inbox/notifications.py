@@ -68,6 +68,11 @@ class InboxNotifier(QObject):
     def tray(self) -> QSystemTrayIcon | None:
         return self._tray
 
+    @property
+    def waiting(self) -> bool:
+        """A message is held back for later (new items arrived within the minute)."""
+        return self._timer.isActive() or self._pending > 0
+
     def set_unread(self, count: int) -> None:
         if self._tray is not None:
             self._tray.setIcon(unread_icon(count))

@@ -15,29 +15,34 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import requests
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
 from desktop_app.domain.errors import NetworkError
-from desktop_app.networks.http import HttpClient
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 TIMEOUT_S = (5.0, 15.0)  # connect, read
 CHUNK_BYTES = 64 * 1024
 REFUSED_TYPES = frozenset({"image/svg+xml"})
 
-HttpGet = Callable[..., requests.Response]
+if TYPE_CHECKING:
+    from desktop_app.networks.http import HttpClient
+    import requests
+
+HttpGet = Callable[..., "requests.Response"]
 
 
-_client: HttpClient | None = None
+_client: HttpClient | None = None  # made on first use: importing requests waits until then
 _client_lock = threading.Lock()
 
 
 def client_get(url: str, **kwargs: object) -> requests.Response:
     """GET through Kanal's one HTTP client: OS trust store, proxy/PAC rules, loopback direct."""
+    from desktop_app.networks.http import HttpClient
+
     global _client
     with _client_lock:
         if _client is None:
@@ -63,8 +68,10 @@ def is_fetchable(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
-def fetch_image(url: str, http_get: HttpGet = client_get) -> QImage:
+def fetch_image(url: str, http_get: HttpGet | None = None) -> QImage:
     """Download and decode one image; raise ImageRefused or a requests error."""
+    if http_get is None:
+        http_get = client_get  # the one HTTP client, created on the fetching thread
     if not is_fetchable(url):
         raise ImageRefused(f"not an http(s) address: {url}")
     with http_get(url, timeout=TIMEOUT_S, stream=True, allow_redirects=True) as response:
@@ -105,7 +112,7 @@ class RemoteImageFetcher(QObject):
 
     fetched = Signal(object)
 
-    def __init__(self, http_get: HttpGet = client_get, parent: QObject | None = None) -> None:
+    def __init__(self, http_get: HttpGet | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._http_get = http_get
         self._executor: ThreadPoolExecutor | None = ThreadPoolExecutor(
@@ -128,6 +135,8 @@ class RemoteImageFetcher(QObject):
             self._executor = None
 
     def _fetch_one(self, request: int, url: str) -> None:
+        import requests
+
         try:
             result = FetchedImage(request, url, fetch_image(url, self._http_get))
         except (ImageRefused, NetworkError, requests.RequestException) as error:

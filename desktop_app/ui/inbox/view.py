@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
@@ -43,22 +44,23 @@ from desktop_app.domain.inbox import (
     RootPost,
     SavedView,
     format_age,
-    next_state,
     saved_view_filter,
 )
 from desktop_app.domain.moderation import ModerationDecision, ModerationKind, ModerationReason
 from desktop_app.domain.networks import Network
-from desktop_app.engine.avatars import AvatarCache
-from desktop_app.engine.inbox_actions import InboxActions
-from desktop_app.store.database import Store
-from desktop_app.ui.db_worker import DatabaseWorker
 from desktop_app.ui.inbox.avatars import AvatarLoader
 from desktop_app.ui.inbox.conversation import NETWORK_LABELS, ConversationPane
 from desktop_app.ui.inbox.delegate import ROW_HEIGHT, InboxRowDelegate
-from desktop_app.ui.inbox.jobs import NetworkJobs, SyncBridge
+from desktop_app.ui.inbox.jobs import SyncBridge
 from desktop_app.ui.inbox.model import InboxListModel, ItemRole
 from desktop_app.ui.inbox.notifications import InboxNotifier
 from desktop_app.ui.inbox.reason_dialog import action_label, ask_reason
+from desktop_app.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from desktop_app.engine.avatars import AvatarCache
+    from desktop_app.engine.inbox_actions import InboxActions
+    from desktop_app.store.database import Store
 
 AskReason = Callable[[QWidget, ModerationKind], tuple[ModerationReason, str] | None]
 
@@ -84,8 +86,8 @@ class InboxView(QWidget):
 
     def __init__(
         self,
-        db: DatabaseWorker,
-        actions: InboxActions | None,
+        db: TaskRunner,
+        actions: InboxActions,
         me: str,
         *,
         notifier: InboxNotifier | None = None,
@@ -100,7 +102,6 @@ class InboxView(QWidget):
         self._me = me
         self._ask_reason = ask_reason
         self._clock = clock
-        self._jobs = NetworkJobs(parent=self)
         self._notifier = notifier
         self._accounts: dict[str, Account] = {}
         self._thread_request = 0
@@ -204,7 +205,7 @@ class InboxView(QWidget):
         self.list.setModel(self.model)
         self.avatars: AvatarLoader | None = None
         if avatars is not None:
-            self.avatars = AvatarLoader(avatars, self._jobs, self._account_of, self)
+            self.avatars = AvatarLoader(avatars, self._db, self._account_of, self)
             self.avatars.loaded.connect(lambda _url: self.list.viewport().update())
         self.list.setItemDelegate(
             InboxRowDelegate(clock, self.avatars.pixmap if self.avatars else None, self.list)
@@ -301,11 +302,6 @@ class InboxView(QWidget):
         bridge.page_stored.connect(self._page_stored)
         bridge.run_done.connect(lambda _results: self.refresh_stats())
 
-    def set_actions(self, actions: InboxActions | None) -> None:
-        """Replying and moderating become possible (the window's engines have started)."""
-        self._actions = actions
-        self._update_buttons(self.current_item())
-
     def shutdown(self) -> None:
         """Stop timers and join background work (the window calls this on close)."""
         for timer in (self._search_timer, self._newer_timer, self._stats_timer):
@@ -313,7 +309,6 @@ class InboxView(QWidget):
         if self._notifier is not None:
             self._notifier.stop()
         self.conversation.shutdown()
-        self._jobs.close()
 
     def _install_shortcuts(self) -> None:
         for keys, handler in (
@@ -523,13 +518,15 @@ class InboxView(QWidget):
         request = self._thread_request
         mark_read = item.state is InboxState.NEW
 
+        actions, me = self._actions, self._me
+
         def job(store: Store) -> tuple[list[InboxItem], InboxItem | None, RootPost | None]:
-            with store.unit_of_work(read_only=not mark_read) as uow:
+            # Opening a new item marks it read, through the engine (with its audit event).
+            updated = None
+            if mark_read:
+                updated = actions.change_state(item.id, InboxAction.MARK_READ, me)
+            with store.unit_of_work(read_only=True) as uow:
                 repo = uow.inbox
-                updated = None
-                if mark_read:
-                    repo.set_state(item.id, InboxState.READ)
-                    updated = repo.get(item.id)
                 return repo.thread(updated or item), updated, repo.root_post(item)
 
         def done(result: tuple[list[InboxItem], InboxItem | None, RootPost | None]) -> None:
@@ -553,7 +550,7 @@ class InboxView(QWidget):
             has and state in (InboxState.NEW, InboxState.READ, InboxState.ANSWERED)
         )
         self.action_buttons["assign"].setEnabled(has)
-        can_moderate = has and self._actions is not None
+        can_moderate = has
         self.action_buttons["hide"].setEnabled(can_moderate and visible)
         self.action_buttons["unhide"].setEnabled(can_moderate and state is InboxState.HIDDEN)
         self.action_buttons["delete"].setEnabled(can_moderate and state is not InboxState.DELETED)
@@ -568,14 +565,13 @@ class InboxView(QWidget):
         if item is None:
             return
 
-        def job(store: Store) -> InboxItem:
-            with store.unit_of_work() as uow:
-                repo = uow.inbox
-                current = repo.require(item.id)
-                repo.set_state(item.id, next_state(current.state, action))
-                return repo.require(item.id)
-
-        self._db.submit(self, job, self._item_changed, self._show_error)
+        actions, me = self._actions, self._me
+        self._db.submit(
+            self,
+            lambda _store: actions.change_state(item.id, action, me),
+            self._item_changed,
+            self._show_error,
+        )
 
     def _toggle_read(self) -> None:
         item = self.current_item()
@@ -598,15 +594,13 @@ class InboxView(QWidget):
         item = self.current_item()
         if item is None:
             return
-        me = self._me
-
-        def job(store: Store) -> InboxItem:
-            with store.unit_of_work() as uow:
-                repo = uow.inbox
-                repo.assign(item.id, me)
-                return repo.require(item.id)
-
-        self._db.submit(self, job, self._item_changed, self._show_error)
+        actions, me = self._actions, self._me
+        self._db.submit(
+            self,
+            lambda _store: actions.assign(item.id, me, me),
+            self._item_changed,
+            self._show_error,
+        )
 
     def _item_changed(self, item: InboxItem) -> None:
         self.model.update_items([item])
@@ -635,7 +629,7 @@ class InboxView(QWidget):
     def _moderate(self, kind: ModerationKind) -> None:
         item = self.current_item()
         actions = self._actions
-        if item is None or actions is None:
+        if item is None:
             return
         answer = self._ask_reason(self, kind)
         if answer is None:
@@ -643,7 +637,7 @@ class InboxView(QWidget):
         reason, note = answer
         decision = ModerationDecision(kind, reason, note, self._me, self._clock())
         self.status.setText(self.tr("Working…"))
-        self._jobs.submit(
+        self._db.run(
             self,
             lambda: actions.moderate(item.id, decision),
             lambda outcome: self._after_moderation(outcome.item, outcome.on_platform),
@@ -661,7 +655,7 @@ class InboxView(QWidget):
     def _send_reply(self, text: str) -> None:
         item = self.conversation.item
         actions = self._actions
-        if item is None or actions is None:
+        if item is None:
             return
         me = self._me
         self.conversation.send_button.setEnabled(False)
@@ -672,7 +666,7 @@ class InboxView(QWidget):
             self.status.setText(self.tr("Reply sent."))
             self._item_changed(updated)
 
-        self._jobs.submit(self, lambda: actions.reply(item.id, text, me), done, self._show_error)
+        self._db.run(self, lambda: actions.reply(item.id, text, me), done, self._show_error)
 
     def _show_error(self, error: Exception) -> None:
         message = getattr(error, "reason", None) or str(error) or type(error).__name__

@@ -40,6 +40,7 @@ from desktop_app.ui.inbox.remote_images import (
 from desktop_app.ui.inbox.view import InboxView
 from tests.support.engine import KEYRING_BACKEND, add_accounts, open_store
 from tests.support.inbox_sandbox import fast_engine
+from tests.support.ui import offline_actions
 
 
 class ConnectionCounter:
@@ -162,7 +163,7 @@ def test_hostile_items_render_without_any_request_and_without_a_crash(
         db.open_store(lambda: store)
     opened: list[QUrl] = []
     # Avatars on: a stranger's avatar URL (the listener) must not be fetched either.
-    view = InboxView(db, None, "karin", avatars=AvatarCache(data_dir / "avatars"))
+    view = InboxView(db, offline_actions(store), "karin", avatars=AvatarCache(data_dir / "avatars"))
     view.conversation._open_url = lambda url: opened.append(url) or True  # type: ignore[method-assign]
     view.conversation._confirm_open = lambda _parent, _url: True  # type: ignore[method-assign]
     qtbot.addWidget(view)

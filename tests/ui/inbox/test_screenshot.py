@@ -22,8 +22,8 @@ from desktop_app.domain.networks import Network
 from desktop_app.engine.inbox_actions import InboxActions
 from desktop_app.networks.base import Connector
 from desktop_app.store.database import Store
-from desktop_app.ui.db_worker import DatabaseWorker
 from desktop_app.ui.inbox.view import InboxView
+from desktop_app.ui.tasks import TaskRunner
 from tests.support.inbox import add_account, incoming, store_items
 
 OUTPUT = Path(__file__).resolve().parents[3] / "docs" / "screenshots" / "inbox.png"
@@ -87,7 +87,7 @@ def test_inbox_screenshot_shows_every_platform_a_thread_and_the_overdue_badge(
     store: Store, qtbot: QtBot, tmp_path: Path
 ) -> None:
     _fill(store)
-    db = DatabaseWorker()
+    db = TaskRunner()
     with qtbot.waitSignal(db.store_opened, timeout=5000):
         db.open_store(lambda: store)
     # Actions that are never called here: they only enable the moderation buttons.

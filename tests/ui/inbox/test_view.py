@@ -9,18 +9,20 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from desktop_app.domain.inbox import InboxItem
+from desktop_app.domain.inbox import InboxItem, InboxState
 from desktop_app.domain.networks import Network
+from desktop_app.store.audit import AuditRepository
 from desktop_app.store.database import Store
-from desktop_app.ui.db_worker import DatabaseWorker
 from desktop_app.ui.inbox.model import PAGE_SIZE, ItemRole
 from desktop_app.ui.inbox.view import InboxView
+from desktop_app.ui.tasks import TaskRunner
 from tests.support.inbox import T0, add_account, incoming, store_items
+from tests.support.ui import offline_actions
 
 
 @pytest.fixture
-def db(store: Store, qtbot: QtBot) -> Iterator[DatabaseWorker]:
-    worker = DatabaseWorker()
+def db(store: Store, qtbot: QtBot) -> Iterator[TaskRunner]:
+    worker = TaskRunner()
     with qtbot.waitSignal(worker.store_opened, timeout=5000):
         worker.open_store(lambda: store)
     yield worker
@@ -28,8 +30,8 @@ def db(store: Store, qtbot: QtBot) -> Iterator[DatabaseWorker]:
 
 
 @pytest.fixture
-def view(db: DatabaseWorker, qtbot: QtBot) -> Iterator[InboxView]:
-    widget = InboxView(db, None, "karin", clock=lambda: T0 + timedelta(days=2))
+def view(store: Store, db: TaskRunner, qtbot: QtBot) -> Iterator[InboxView]:
+    widget = InboxView(db, offline_actions(store), "karin", clock=lambda: T0 + timedelta(days=2))
     qtbot.addWidget(widget)
     widget.resize(1200, 700)
     widget.show()
@@ -132,3 +134,55 @@ def test_account_filter_follows_account_changes(
     assert view.account_filter.currentData() == ""
     assert view.current_filter().account_ids == frozenset()
     assert view.model.inbox_filter.account_ids == frozenset()
+
+
+def _events(store: Store, item_id: str) -> list[tuple[str, str]]:
+    with store.unit_of_work(read_only=True) as uow:
+        return [(e.kind, e.actor) for e in AuditRepository(uow).list(subject_id=item_id)]
+
+
+def _state(store: Store, item_id: str) -> InboxState:
+    with store.unit_of_work(read_only=True) as uow:
+        return uow.inbox.require(item_id).state
+
+
+def test_read_assign_and_done_are_recorded_in_the_audit_trail(
+    store: Store, view: InboxView, qtbot: QtBot
+) -> None:
+    account = add_account(store, Network.MASTODON)
+    [item_id] = store_items(store, account, [incoming("c1", "När töms soptunnorna?")])
+    view.start()
+    # Opening a new item marks it read, as the person who opened it.
+    qtbot.waitUntil(lambda: view.current_item() is not None, timeout=5000)
+    qtbot.waitUntil(lambda: _state(store, item_id) is InboxState.READ, timeout=5000)
+    assert _events(store, item_id) == [("marked_read", "karin")]
+
+    qtbot.mouseClick(view.action_buttons["assign"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(_events(store, item_id)) == 2, timeout=5000)
+    with store.unit_of_work(read_only=True) as uow:
+        assert uow.inbox.require(item_id).assigned_to == "karin"
+        assigned = AuditRepository(uow).list(subject_id=item_id)[-1]
+    assert (assigned.kind, assigned.actor) == ("assigned", "karin")
+    assert assigned.details["assigned_to"] == "karin"
+
+    qtbot.waitUntil(lambda: view.action_buttons["done"].isEnabled(), timeout=5000)
+    qtbot.mouseClick(view.action_buttons["done"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _state(store, item_id) is InboxState.DONE, timeout=5000)
+    assert _events(store, item_id)[-1] == ("marked_done", "karin")
+    with store.unit_of_work(read_only=True) as uow:
+        assert AuditRepository(uow).verify()[1] == []  # one unbroken chain
+
+
+def test_a_failed_change_reaches_the_person(store: Store, view: InboxView, qtbot: QtBot) -> None:
+    account = add_account(store, Network.MASTODON)
+    [item_id] = store_items(store, account, [incoming("c1", "Hej")])
+    view.start()
+    qtbot.waitUntil(lambda: view.current_item() is not None, timeout=5000)
+    qtbot.waitUntil(lambda: _state(store, item_id) is InboxState.READ, timeout=5000)
+    with store.unit_of_work() as uow:  # someone else closed it meanwhile
+        uow.inbox.set_state(item_id, InboxState.DELETED)
+    with qtbot.waitSignal(view.status_message, timeout=5000) as said:
+        view.action_buttons["done"].setEnabled(True)
+        qtbot.mouseClick(view.action_buttons["done"], Qt.MouseButton.LeftButton)
+    assert "done" in said.args[0] and "deleted" in said.args[0]
+    assert [kind for kind, _ in _events(store, item_id)] == ["marked_read"]
