@@ -27,8 +27,8 @@ from desktop_app.ui.account_jobs import worker_store_access
 from desktop_app.ui.accounts_view import STATUS_TEXT_ROLE, AccountsView, loopback_only
 from desktop_app.ui.application import display_zone
 from desktop_app.ui.tasks import TaskRunner
-from tests.support.networks import ConsentBrowser, fast_http
 from tests.support.memory_keyring import MemoryKeyring
+from tests.support.networks import ConsentBrowser, fast_http
 
 WAIT_MS = 20_000
 

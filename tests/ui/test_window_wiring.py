@@ -32,8 +32,8 @@ from desktop_app.secrets import SecretStore
 from desktop_app.ui.inbox.model import ItemRole
 from desktop_app.ui.main_window import SECTION_INBOX, SECTION_SCHEDULED, SECTION_SENT, MainWindow
 from desktop_app.ui.tasks import TaskRunner
-from tests.support.networks import fast_http
 from tests.support.memory_keyring import MemoryKeyring
+from tests.support.networks import fast_http
 from tests.support.ui import main_window, window_services
 
 WAIT_MS = 30_000

@@ -29,8 +29,7 @@ from desktop_app.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from desktop_app.store.database import Store
-    from desktop_app.store.inbox import InboxPageQuery, InboxRepository
-    from desktop_app.store.unit_of_work import UnitOfWork
+    from desktop_app.store.inbox import InboxPageQuery
 
 ItemRole = Qt.ItemDataRole.UserRole + 1
 SeqRole = Qt.ItemDataRole.UserRole + 2

@@ -29,8 +29,9 @@ CHUNK_BYTES = 64 * 1024
 REFUSED_TYPES = frozenset({"image/svg+xml"})
 
 if TYPE_CHECKING:
-    from desktop_app.networks.http import HttpClient
     import requests
+
+    from desktop_app.networks.http import HttpClient
 
 HttpGet = Callable[..., "requests.Response"]
 
