@@ -20,6 +20,8 @@ class AppConfig:
     database_url: str
     lang: str | None = None  # "sv" or "en"; None follows the system locale
     sandbox: bool = False  # practice mode: emulator in-process, own data folder
+    user: str = ""  # who is acting (--user / KANAL_USER; the OS login name by default)
+    team_url: str | None = None  # the department's team store (--team-url / KANAL_TEAM_URL)
 
     @property
     def attachments_dir(self) -> Path:
@@ -44,6 +46,8 @@ def resolve_config(
     lang: str | None = None,
     sandbox: bool = False,
     environ: Mapping[str, str] | None = None,
+    user: str | None = None,
+    team_url: str | None = None,
 ) -> AppConfig:
     """Command-line options win over the environment, which wins over the platform default.
 
@@ -58,4 +62,20 @@ def resolve_config(
     url = database_url or env.get("KANAL_DATABASE_URL")
     if not url or sandbox:
         url = sqlite_url(base / "kanal.sqlite3")
-    return AppConfig(data_dir=base, database_url=url, lang=lang, sandbox=sandbox)
+    return AppConfig(
+        data_dir=base,
+        database_url=url,
+        lang=lang,
+        sandbox=sandbox,
+        user=user or env.get("KANAL_USER") or _login_name(),
+        team_url=None if sandbox else (team_url or env.get("KANAL_TEAM_URL") or None),
+    )
+
+
+def _login_name() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (a service account without a passwd entry)
+        return "unknown"

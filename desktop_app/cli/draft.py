@@ -103,6 +103,11 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     show.add_argument("--json", action="store_true", help="machine-readable output")
     show.set_defaults(func=_show)
 
+    # The team's review flow: submit, approve, reject (cli/review.py).
+    from desktop_app.cli.review import register_actions
+
+    register_actions(actions)
+
 
 # -- commands ----------------------------------------------------------------------------------
 
@@ -110,7 +115,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 def _new(args: argparse.Namespace, ctx: CliContext) -> int:
     variants = _parse_variants(args.variant)
     scheduled_at = _parse_schedule(args.schedule)
-    author = args.author if args.author is not None else _os_user()
+    author = args.author if args.author is not None else (ctx.config.user or _os_user())
     images: list[list[str]] = args.images or []
     store = ctx.store()
     try:

@@ -24,6 +24,7 @@ COMMAND_MODULES = {
     "history": "desktop_app.cli.history",
     "sync": "desktop_app.cli.sync",
     "inbox": "desktop_app.cli.inbox",
+    "team": "desktop_app.cli.team",
 }
 
 
@@ -31,6 +32,10 @@ def add_global_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--version", action="version", version=f"kanal {__version__}")
     parser.add_argument("--data-dir", help="data folder (also KANAL_DATA_DIR)")
     parser.add_argument("--database-url", help="SQLAlchemy database URL (also KANAL_DATABASE_URL)")
+    parser.add_argument("--user", help="who is acting (also KANAL_USER; default: login name)")
+    parser.add_argument(
+        "--team-url", help="the department's team store, PostgreSQL (also KANAL_TEAM_URL)"
+    )
     parser.add_argument("--lang", choices=["sv", "en"], help="language of the window")
     parser.add_argument(
         "--sandbox", action="store_true", help="practice mode: nothing reaches the public"
@@ -65,7 +70,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     options, command, other_options = requested_command(arguments)
     if command is None and not other_options:
         config = resolve_config(
-            options.data_dir, options.database_url, options.lang, options.sandbox
+            options.data_dir,
+            options.database_url,
+            options.lang,
+            options.sandbox,
+            user=options.user,
+            team_url=options.team_url,
         )
         from desktop_app.app import run_gui
 
@@ -74,7 +84,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     module_name = COMMAND_MODULES.get(command or "")
     modules = [import_module(module_name)] if module_name else None
     args = build_parser(modules).parse_args(arguments)
-    config = resolve_config(args.data_dir, args.database_url, args.lang, args.sandbox)
+    config = resolve_config(
+        args.data_dir,
+        args.database_url,
+        args.lang,
+        args.sandbox,
+        user=args.user,
+        team_url=args.team_url,
+    )
     from desktop_app.app import configure_logging
 
     configure_logging(config)
