@@ -250,6 +250,8 @@ class TeamStore:
     def check_schema(self, session: Session) -> None:
         try:
             row = session.get(SettingRow, "schema_version")
+        except OperationalError:
+            raise
         except DBAPIError:
             raise TeamStoreMissing("the team store has no team yet; run: kanal team init") from None
         if row is None or row.value != str(SCHEMA_VERSION):
