@@ -1,0 +1,119 @@
+"""TeamSync and the team store on a real PostgreSQL: idempotent pushes, ordered pulls, two
+offline edits of one draft that both survive, and claims that let one desk send a post."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from desktop_app.domain.team import NotAllowed
+from desktop_app.store.team_store import OutgoingChange, TeamStore, TeamStoreUnavailable
+from tests.support.team import Desk, desk, team_url, unreachable_url
+
+__all__ = ["team_url"]  # fixture
+
+
+def _team(tmp_path: Path, team_url: str) -> tuple[Desk, Desk]:
+    pia = desk(tmp_path, team_url, "pia")
+    dan = desk(tmp_path, team_url, "dan")
+    pia.json("team", "init")
+    pia.json("team", "member", "add", "dan", "--role", "drafter")
+    dan.json("team", "sync")
+    return pia, dan
+
+
+def test_two_offline_edits_of_one_draft_both_survive_until_a_person_chooses(
+    tmp_path: Path, team_url: str
+) -> None:
+    pia, dan = _team(tmp_path, team_url)
+    draft_id = dan.json("draft", "new", "--text", "Simhallen stänger")["id"]
+    dan.json("draft", "submit", draft_id)
+    pia.json("team", "sync")
+
+    offline = unreachable_url()
+    with dan.engine(offline) as (service, sync):
+        service.edit(draft_id, body="Simhallen stänger fredag")
+        with pytest.raises(TeamStoreUnavailable):
+            sync.sync()
+    with pia.engine(offline) as (service, _sync):
+        service.edit(draft_id, body="Simhallen stänger 12-14 maj")
+
+    with dan.engine() as (_service, sync):
+        assert sync.sync().conflicts == 0  # first back: its text becomes the team's
+    with pia.engine() as (service, sync):
+        counts = sync.sync()
+        assert counts.conflicts == 1
+        (conflict,) = service.conflicts(draft_id)
+        assert conflict.local_body == "Simhallen stänger 12-14 maj"
+        assert conflict.remote_body == "Simhallen stänger fredag"
+        assert conflict.remote_actor == "dan"
+        with pytest.raises(NotAllowed, match="choose one first"):
+            service.approve(draft_id)
+    with dan.engine() as (service, sync):
+        assert sync.sync().conflicts == 1  # pia's text arrives as a conflict, not over dan's
+        (conflict,) = service.conflicts(draft_id)
+        assert conflict.local_body == "Simhallen stänger fredag"
+        assert conflict.remote_body == "Simhallen stänger 12-14 maj"
+    assert pia.json("draft", "show", draft_id)["body"] == "Simhallen stänger 12-14 maj"
+    assert dan.json("draft", "show", draft_id)["body"] == "Simhallen stänger fredag"
+
+    with pia.engine() as (service, sync):
+        service.resolve_conflict(draft_id, "", "Simhallen stänger fredag 12 maj")
+        sync.sync()
+        assert service.conflicts(draft_id) == []
+    with dan.engine() as (service, sync):
+        sync.sync()
+        assert service.conflicts(draft_id) == []
+    assert dan.json("draft", "show", draft_id)["body"] == "Simhallen stänger fredag 12 maj"
+
+    # The team's log keeps every text that was written.
+    team = TeamStore(team_url, pooled=False)
+    try:
+        bodies = [c.payload["body"] for c in team.changes_since(0) if c.kind == "draft.saved"]
+    finally:
+        team.dispose()
+    assert {"Simhallen stänger fredag", "Simhallen stänger 12-14 maj"} <= set(bodies)
+
+
+def test_a_push_repeated_after_a_lost_answer_is_added_once(team_url: str) -> None:
+    team = TeamStore(team_url, pooled=False)
+    try:
+        team.create_schema("pia")
+        change = OutgoingChange(
+            "0b1c2d3e-0000-4000-8000-000000000001",
+            "draft.note",
+            "draft-1",
+            "pia",
+            {"note_id": "n1", "text": "Kolla datumet"},
+            datetime.now(UTC),
+        )
+        first = team.push("desk-a", [change])
+        again = team.push("desk-a", [change])
+        assert first == again
+        assert [c.change_id for c in team.changes_since(0)] == [change.change_id]
+        assert [c.seq for c in team.changes_since(first[0].seq)] == []
+    finally:
+        team.dispose()
+
+
+def test_one_claim_per_post_and_account_across_desks(team_url: str) -> None:
+    team = TeamStore(team_url, pooled=False)
+    try:
+        team.create_schema("pia")
+        assert team.claim("draft-1", "x:https://x.test:42", "desk-a", "pia") is True
+        assert team.claim("draft-1", "x:https://x.test:42", "desk-b", "pelle") is False
+        assert team.claim("draft-1", "x:https://x.test:42", "desk-a", "pia") is True  # retry
+        assert team.claim("draft-1", "mastodon:https://m.test:7", "desk-b", "pelle") is True
+    finally:
+        team.dispose()
+
+
+def test_an_unreachable_team_store_is_one_clear_error() -> None:
+    team = TeamStore(unreachable_url(), connect_timeout_s=2, pooled=False)
+    try:
+        with pytest.raises(TeamStoreUnavailable, match="cannot be reached"):
+            team.members()
+    finally:
+        team.dispose()
