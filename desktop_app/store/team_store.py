@@ -25,6 +25,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Computed,
     DateTime,
     Index,
     MetaData,
@@ -37,7 +38,7 @@ from sqlalchemy import (
 from sqlalchemy import (
     text as sql_text,
 )
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import TSVECTOR, insert
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from sqlalchemy.pool import NullPool
@@ -46,6 +47,8 @@ from desktop_app.store.base import NAMING_CONVENTION
 
 SCHEMA_VERSION = 1
 CONNECT_TIMEOUT_S = 3
+# A search with at least this many matches walks the newest rows first (see search_history).
+_DENSE_MATCHES = 1000
 # Any constant: the one lock that orders pushes.
 _PUSH_LOCK = 1_414_000_014
 
@@ -128,13 +131,11 @@ class PublicationRow(TeamBase):
     approved_by: Mapped[str] = mapped_column(String(200), default="")
     published_by: Mapped[str] = mapped_column(String(200), default="")
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    __table_args__ = (
-        Index(
-            "ix_team_publications_search",
-            sql_text("to_tsvector('simple', text)"),
-            postgresql_using="gin",
-        ),
+    # Stored, so a search never re-parses texts while walking the newest rows.
+    search: Mapped[Any] = mapped_column(
+        TSVECTOR, Computed("to_tsvector('simple', text)", persisted=True)
     )
+    __table_args__ = (Index("ix_team_publications_search", "search", postgresql_using="gin"),)
 
 
 class InboxStateRow(TeamBase):
@@ -365,17 +366,33 @@ class TeamStore:
     # -- history -----------------------------------------------------------------------------
 
     def search_history(self, words: str, limit: int = 50) -> builtins.list[dict[str, Any]]:
-        """Newest publications whose text has every word."""
-        query = sql_text(
-            "SELECT key, draft_id, network, text, drafted_by, approved_by, published_by,"
-            " published_at FROM team_publications"
-            " WHERE to_tsvector('simple', text) @@ plainto_tsquery('simple', :words)"
+        """Newest publications whose text has every word.
+
+        Two plans, chosen by a capped count: a frequent word walks the time index newest first
+        and stops at ``limit`` matches; a rare one (the planner cannot tell) reads its few
+        matches from the GIN index and sorts them, instead of walking years of rows.
+        """
+        columns = (
+            "key, draft_id, network, text, drafted_by, approved_by, published_by, published_at"
+        )
+        matches = "search @@ plainto_tsquery('simple', :words)"
+        probe = sql_text(
+            f"SELECT count(*) FROM (SELECT 1 FROM team_publications WHERE {matches}"
+            " LIMIT :cap) AS m"
+        )
+        dense = sql_text(
+            f"SELECT {columns} FROM team_publications WHERE {matches}"
             " ORDER BY published_at DESC LIMIT :limit"
         )
+        sparse = sql_text(
+            f"SELECT {columns} FROM (SELECT {columns} FROM team_publications WHERE {matches}"
+            " OFFSET 0) AS m ORDER BY published_at DESC LIMIT :limit"
+        )
+        params = {"words": words, "limit": limit, "cap": _DENSE_MATCHES}
         with self.session() as session:
-            return [
-                dict(r._mapping) for r in session.execute(query, {"words": words, "limit": limit})
-            ]
+            count = int(session.scalar(probe, params) or 0)
+            query = dense if count >= _DENSE_MATCHES else sparse
+            return [dict(r._mapping) for r in session.execute(query, params)]
 
     def history(self, limit: int = 100) -> builtins.list[dict[str, Any]]:
         """The team's sent history, newest first, naming drafter, approver and publisher."""

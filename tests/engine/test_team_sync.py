@@ -3,13 +3,18 @@ offline edits of one draft that both survive, and claims that let one desk send 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from desktop_app.domain.team import NotAllowed
-from desktop_app.store.team_store import OutgoingChange, TeamStore, TeamStoreUnavailable
+from desktop_app.store.team_store import (
+    OutgoingChange,
+    PublicationRow,
+    TeamStore,
+    TeamStoreUnavailable,
+)
 from tests.support.team import Desk, desk, team_url, unreachable_url
 
 __all__ = ["team_url"]  # fixture
@@ -115,5 +120,33 @@ def test_an_unreachable_team_store_is_one_clear_error() -> None:
     try:
         with pytest.raises(TeamStoreUnavailable, match="cannot be reached"):
             team.members()
+    finally:
+        team.dispose()
+
+
+def test_history_search_finds_the_newest_matches_of_frequent_and_rare_words(
+    team_url: str,
+) -> None:
+    team = TeamStore(team_url, pooled=False)
+    try:
+        team.create_schema("pia")
+        start = datetime(2026, 1, 1, tzinfo=UTC)
+        with team.session() as session:
+            session.add_all(
+                PublicationRow(
+                    key=f"p{n}",
+                    draft_id=f"d{n}",
+                    account_key="x:https://x.test:42",
+                    network="x",
+                    text=f"Kommunen informerar {'gata17' if n % 500 == 7 else 'torget'}",
+                    published_at=start + timedelta(minutes=n),
+                )
+                for n in range(1500)
+            )
+        frequent = team.search_history("kommunen", limit=5)
+        assert [r["key"] for r in frequent] == ["p1499", "p1498", "p1497", "p1496", "p1495"]
+        rare = team.search_history("GATA17", limit=5)
+        assert [r["key"] for r in rare] == ["p1007", "p507", "p7"]
+        assert team.search_history("kommunen gata17 torget") == []
     finally:
         team.dispose()
