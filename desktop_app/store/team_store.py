@@ -339,6 +339,24 @@ class TeamStore:
                 for r in rows
             ]
 
+    def inbox_state(self, item_keys: Sequence[str]) -> dict[str, dict[str, str]]:
+        """Who read, is answering, answered, was assigned or hid each item (known ones only)."""
+        with self.session() as session:
+            self.check_schema(session)
+            rows = session.scalars(
+                select(InboxStateRow).where(InboxStateRow.item_key.in_(list(item_keys)))
+            )
+            return {
+                r.item_key: {
+                    "read_by": r.read_by,
+                    "answered_by": r.answered_by,
+                    "answering_by": r.answering_by,
+                    "assigned_to": r.assigned_to,
+                    "hidden_by": r.hidden_by,
+                }
+                for r in rows
+            }
+
     # -- claims ------------------------------------------------------------------------------
 
     def claim(self, publication_key: str, account_key: str, desk: str, actor: str) -> bool:
@@ -496,7 +514,14 @@ def _apply(session: Session, row: ChangeRow) -> bool:
     elif row.kind == "inbox.state":
         state = session.get(InboxStateRow, row.entity_id)
         if state is None:
-            state = InboxStateRow(item_key=row.entity_id)
+            state = InboxStateRow(
+                item_key=row.entity_id,
+                read_by="",
+                answered_by="",
+                answering_by="",
+                assigned_to="",
+                hidden_by="",
+            )
             session.add(state)
         for field in ("read_by", "answered_by", "answering_by", "assigned_to", "hidden_by"):
             if field in payload:

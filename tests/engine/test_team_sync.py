@@ -150,3 +150,34 @@ def test_history_search_finds_the_newest_matches_of_frequent_and_rare_words(
         assert team.search_history("kommunen gata17 torget") == []
     finally:
         team.dispose()
+
+
+def test_who_answers_an_inbox_item_reaches_the_other_desks(tmp_path: Path, team_url: str) -> None:
+    pia, dan = _team(tmp_path, team_url)
+    item = "mastodon:https://social.example:kommun:9001"
+    with dan.engine(unreachable_url()) as (service, _sync):
+        service.mark_inbox(item, read_by="dan", answering_by="dan")  # offline
+        with pytest.raises(ValueError, match="unknown inbox state"):
+            service.mark_inbox(item, liked_by="dan")
+    with dan.engine() as (_service, sync):
+        assert sync.sync().pushed == 1
+    with pia.engine() as (service, _sync):
+        team = service.team()
+        assert team.inbox_state([item])[item]["answering_by"] == "dan"
+        service.mark_inbox(item, assigned_to="dan")
+    with pia.engine() as (_service, sync):
+        assert sync.sync().pushed == 1
+    team = TeamStore(team_url, pooled=False)
+    try:
+        shown = team.inbox_state([item, "x:unknown:1"])
+    finally:
+        team.dispose()
+    assert shown == {
+        item: {
+            "read_by": "dan",
+            "answered_by": "",
+            "answering_by": "dan",
+            "assigned_to": "dan",
+            "hidden_by": "",
+        }
+    }

@@ -25,6 +25,7 @@ from desktop_app.store.team_store import TeamStore, TeamStoreUnavailable
 from desktop_app.store.unit_of_work import UnitOfWork
 
 DESK_KEY = "desk_id"
+INBOX_FIELDS = ("read_by", "answered_by", "answering_by", "assigned_to", "hidden_by")
 APPROVAL_KEY = "approval_required"
 
 
@@ -195,6 +196,20 @@ class TeamService:
                 if not local.has_pending_for(draft_id, "draft.saved"):
                     self._queue_content(uow, local, draft)
                 local.update_facts(draft_id)
+
+    def mark_inbox(self, item_key: str, **fields: str) -> None:
+        """Share who read, answers, answered, was assigned or hid an inbox item.
+
+        ``item_key`` is the item's public identity (network, account, remote id), the same on
+        every desk; an empty value clears a field (e.g. ``answering_by=""`` when done).
+        """
+        unknown = set(fields) - set(INBOX_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown inbox state {', '.join(sorted(unknown))}")
+        action = Action.READ if set(fields) <= {"read_by"} else Action.ANSWER
+        require(self.member(self.user), self.user, action)
+        with self._store.unit_of_work() as uow:
+            TeamLocalRepository(uow).enqueue("inbox.state", item_key, self.user, dict(fields))
 
     # -- reading -----------------------------------------------------------------------------
 
