@@ -48,6 +48,10 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     sync.add_argument("--json", action="store_true", help="machine-readable output")
     sync.set_defaults(func=_sync)
 
+    verify = actions.add_parser("verify", help="check the team log's hash chain")
+    verify.add_argument("--json", action="store_true", help="machine-readable output")
+    verify.set_defaults(func=_verify)
+
 
 @contextmanager
 def team_errors() -> Iterator[None]:
@@ -168,3 +172,21 @@ def _sync(args: argparse.Namespace, ctx: CliContext) -> int:
         f"pushed {counts.pushed}, pulled {counts.pulled}, conflicts {counts.conflicts}",
     )
     return 0
+
+
+def _verify(args: argparse.Namespace, ctx: CliContext) -> int:
+    team = team_store(ctx)
+    with team_errors():
+        if team is None:
+            raise TeamNotConfigured("no team store is set; give --team-url or KANAL_TEAM_URL")
+        try:
+            checked, broken = team.verify()
+        finally:
+            team.dispose()
+    human = (
+        f"the team log is intact ({checked} changes)"
+        if broken is None
+        else f"the team log was changed at sequence {broken} (after {checked} intact changes)"
+    )
+    ctx.emit({"checked": checked, "intact": broken is None, "broken_at": broken}, human)
+    return 0 if broken is None else 1

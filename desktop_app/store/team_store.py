@@ -15,10 +15,12 @@ change committed late. Nothing here holds a secret: accounts appear by public id
 from __future__ import annotations
 
 import builtins
+import hashlib
+import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -95,6 +97,9 @@ class ChangeRow(TeamBase):
     received_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+    # SHA-256 over the previous change's hash and this change: editing or removing a change
+    # behind Kanal's back breaks the chain (``TeamStore.verify``).
+    chain: Mapped[str] = mapped_column(String(64), server_default="")
 
 
 class TeamDraftRow(TeamBase):
@@ -312,6 +317,13 @@ class TeamStore:
                 session.add(row)
                 session.flush()
                 row.conflict = _apply(session, row)
+                previous = session.scalar(
+                    select(ChangeRow.chain)
+                    .where(ChangeRow.seq < row.seq)
+                    .order_by(ChangeRow.seq.desc())
+                    .limit(1)
+                )
+                row.chain = chain_hash(previous or "", row)
                 results.append(Pushed(change.change_id, row.seq, row.conflict))
         return results
 
@@ -322,6 +334,28 @@ class TeamStore:
                 select(ChangeRow).where(ChangeRow.seq > seq).order_by(ChangeRow.seq).limit(limit)
             )
             return [_change(row) for row in rows]
+
+    def verify(self, batch: int = 5000) -> tuple[int, int | None]:
+        """Recompute the change log's chain: (changes checked, first broken sequence or None)."""
+        checked, previous, last = 0, "", 0
+        while True:
+            with self.session() as session:
+                self.check_schema(session)
+                rows = builtins.list(
+                    session.scalars(
+                        select(ChangeRow)
+                        .where(ChangeRow.seq > last)
+                        .order_by(ChangeRow.seq)
+                        .limit(batch)
+                    )
+                )
+            if not rows:
+                return checked, None
+            for row in rows:
+                if row.chain != chain_hash(previous, row):
+                    return checked, row.seq
+                previous, last = row.chain, row.seq
+                checked += 1
 
     def review_queue(self) -> builtins.list[QueuedDraft]:
         """Drafts waiting for a publisher, oldest submission first."""
@@ -528,6 +562,28 @@ def _apply(session: Session, row: ChangeRow) -> bool:
                 setattr(state, field, str(payload[field]))
         state.updated_seq = row.seq
     return False
+
+
+def chain_hash(previous: str, row: ChangeRow) -> str:
+    """SHA-256 of the previous hash and the change in a canonical JSON form."""
+    canonical = json.dumps(
+        {
+            "seq": row.seq,
+            "change_id": row.change_id,
+            "desk": row.desk,
+            "actor": row.actor,
+            "kind": row.kind,
+            "entity_id": row.entity_id,
+            "payload": row.payload,
+            "conflict": bool(row.conflict),
+            "made_at": row.made_at.astimezone(UTC).isoformat(),
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        default=str,
+    )
+    return hashlib.sha256(f"{previous}\n{canonical}".encode()).hexdigest()
 
 
 def _change(row: ChangeRow) -> TeamChange:

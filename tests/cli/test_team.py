@@ -72,6 +72,10 @@ def test_offline_submission_is_reviewed_approved_and_published_once(
 
     dan.json("team", "sync")
     assert dan.json("draft", "show", draft["id"])["state"] == "published"
+    verified = sara.json("team", "verify")
+    assert (
+        verified["intact"] is True and verified["checked"] == 4
+    )  # text, submission, approval, publication
 
 
 def test_rejection_reaches_the_drafter_with_its_reason(

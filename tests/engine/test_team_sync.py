@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text as sql_text
 
 from desktop_app.domain.team import NotAllowed
 from desktop_app.store.team_store import (
@@ -181,3 +182,24 @@ def test_who_answers_an_inbox_item_reaches_the_other_desks(tmp_path: Path, team_
             "hidden_by": "",
         }
     }
+
+
+def test_the_team_log_is_a_chain_that_shows_where_it_was_edited(
+    tmp_path: Path, team_url: str
+) -> None:
+    pia, dan = _team(tmp_path, team_url)
+    draft_id = dan.json("draft", "new", "--text", "Badplatsen öppnar")["id"]
+    dan.json("draft", "submit", draft_id)
+    pia.json("team", "sync")
+    pia.json("draft", "approve", draft_id)
+    team = TeamStore(team_url, pooled=False)
+    try:
+        assert team.verify() == (3, None)
+        with team.session() as session:
+            session.execute(
+                sql_text("UPDATE team_changes SET actor = 'pia' WHERE kind = 'draft.submitted'")
+            )
+        checked, broken = team.verify()
+        assert (checked, broken) == (1, 2)
+    finally:
+        team.dispose()
