@@ -119,7 +119,6 @@ class TeamDraftRow(TeamBase):
     published_by: Mapped[str] = mapped_column(String(200), default="")
     content_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     conflict: Mapped[bool] = mapped_column(Boolean, default=False)
-    updated_seq: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class PublicationRow(TeamBase):
@@ -153,7 +152,6 @@ class InboxStateRow(TeamBase):
     answering_by: Mapped[str] = mapped_column(String(200), default="")
     assigned_to: Mapped[str] = mapped_column(String(200), default="")
     hidden_by: Mapped[str] = mapped_column(String(200), default="")
-    updated_seq: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class ClaimRow(TeamBase):
@@ -498,10 +496,8 @@ def _apply(session: Session, row: ChangeRow) -> bool:
                 published_by="",
                 content_seq=0,
                 conflict=False,
-                updated_seq=0,
             )
             session.add(draft)
-        draft.updated_seq = row.seq
         if row.kind == "draft.saved":
             base = int(payload.get("base_seq", 0))
             if draft.content_seq and base < draft.content_seq:
@@ -560,7 +556,6 @@ def _apply(session: Session, row: ChangeRow) -> bool:
         for field in ("read_by", "answered_by", "answering_by", "assigned_to", "hidden_by"):
             if field in payload:
                 setattr(state, field, str(payload[field]))
-        state.updated_seq = row.seq
     return False
 
 

@@ -4,7 +4,6 @@ team in the same unit of work, so it works offline and reaches the team on the n
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from desktop_app.domain.drafts import Draft, DraftNotFound, DraftState
@@ -12,7 +11,6 @@ from desktop_app.domain.team import (
     Action,
     Member,
     NotAllowed,
-    Role,
     parse_roles,
     publish_refusal,
     require,
@@ -292,11 +290,3 @@ class TeamService:
 
 def _split(roles: str) -> list[str]:
     return [r for r in roles.split(",") if r]
-
-
-def is_role(value: str) -> bool:
-    return value in {r.value for r in Role}
-
-
-def utc_time(value: datetime | None) -> str:
-    return "" if value is None else value.isoformat()
