@@ -3,6 +3,8 @@ offline edits of one draft that both survive, and claims that let one desk send 
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import pytest
 from sqlalchemy import text as sql_text
 
 from desktop_app.domain.team import NotAllowed
+from desktop_app.engine.team import SyncCounts, TeamSyncLoop
 from desktop_app.store.team_store import (
     OutgoingChange,
     PublicationRow,
@@ -203,3 +206,40 @@ def test_the_team_log_is_a_chain_that_shows_where_it_was_edited(
         assert (checked, broken) == (1, 2)
     finally:
         team.dispose()
+
+
+def test_the_sync_loop_brings_a_submission_to_the_other_desk_and_survives_offline(
+    tmp_path: Path, team_url: str
+) -> None:
+    pia, dan = _team(tmp_path, team_url)
+    draft_id = dan.json("draft", "new", "--text", "Loppis på torget")["id"]
+    with dan.engine(unreachable_url()) as (service, sync):
+        offline: list[str] = []
+        loop = TeamSyncLoop(sync, interval_s=0.05, on_offline=offline.append)
+        loop.start()
+        service.submit(draft_id)
+        loop.poke()
+        _wait_for(lambda: len(offline) >= 2)
+        loop.stop()
+        assert "cannot be reached" in offline[0]
+    with dan.engine() as (_service, dan_sync), pia.engine() as (pia_service, pia_sync):
+        rounds: list[SyncCounts] = []
+        loops = [
+            TeamSyncLoop(dan_sync, interval_s=0.05),
+            TeamSyncLoop(pia_sync, interval_s=0.05, on_synced=rounds.append),
+        ]
+        for loop in loops:
+            loop.start()
+        try:
+            _wait_for(lambda: [i.draft.id for i in pia_service.review_queue()] == [draft_id])
+        finally:
+            for loop in loops:
+                loop.stop()
+        assert rounds and pia_service.review_queue()[0].submitted_by == "dan"
+
+
+def _wait_for(condition: Callable[[], bool], timeout_s: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
