@@ -4,11 +4,16 @@ each account exactly once (claims in the team store), while the emulator drops a
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
+from desktop_app.domain.publications import PublicationState
+from desktop_app.engine.outbox import OutboxSettings
+from desktop_app.engine.team import TeamClaims
 from desktop_app.sandbox.server import SandboxServer
-from tests.engine.support import post_text, posts_on
-from tests.support.team import desk, sandbox, team_url
+from desktop_app.store.team_store import TeamStore
+from tests.engine.support import FAST_POLICY, open_store, post_text, posts_on, running_outbox
+from tests.support.team import desk, sandbox, team_url, unreachable_url
 
 __all__ = ["sandbox", "team_url"]  # fixtures
 
@@ -56,3 +61,30 @@ def test_two_publishers_at_once_publish_each_post_once_per_account(
         p for out, _err in results for p in json.loads(out)["publications"] if p["result"] == "sent"
     ]
     assert len(sent) == POSTS * len(NETWORKS)  # between them, every post once per account
+
+
+def test_a_post_waits_while_the_team_store_cannot_be_reached_and_goes_once_it_can(
+    tmp_path: Path, team_url: str, sandbox: SandboxServer
+) -> None:
+    pia = desk(tmp_path, team_url, "pia")
+    pia.json("team", "init")
+    pia.connect(sandbox, ("mastodon",))
+    draft_id = pia.json("draft", "new", "--text", "Vattenavstängning #1499", "--to", "all")["id"]
+    settings = OutboxSettings(policy=FAST_POLICY, idle_poll_s=0.1)
+    with pia.engine() as (service, _sync):
+        desk_id = service.desk_id()
+    with pia.environment():
+        store = open_store(pia.data_dir)
+        offline = TeamClaims(TeamStore(unreachable_url(), pooled=False), desk_id, "pia")
+        with running_outbox(store, settings=replace(settings, before_send=offline)) as outbox:
+            (publication,) = outbox.submit(draft_id, "pia").publications
+            waited = outbox.wait_for([publication.id], timeout=1.5)[0]
+        assert waited.state == PublicationState.QUEUED
+        assert "team store cannot be reached" in waited.failure_reason
+        assert not any("#1499" in post_text(p) for p in posts_on(sandbox)["mastodon"])
+        online = TeamClaims(TeamStore(team_url, pooled=False), desk_id, "pia")
+        with running_outbox(store, settings=replace(settings, before_send=online)) as outbox:
+            sent = outbox.wait_for([publication.id], timeout=60)[0]
+        assert sent.state == PublicationState.SENT
+        store.dispose()
+    assert sum("#1499" in post_text(p) for p in posts_on(sandbox)["mastodon"]) == 1
