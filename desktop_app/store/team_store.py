@@ -479,84 +479,106 @@ class TeamStore:
 
 def _apply(session: Session, row: ChangeRow) -> bool:
     """Keep the current-state tables in step with the log; ``True`` marks a conflict."""
-    payload = row.payload
     if row.kind.startswith("draft."):
-        draft = session.get(TeamDraftRow, row.entity_id, with_for_update=True)
-        if draft is None:
-            draft = TeamDraftRow(
-                id=row.entity_id,
-                title="",
-                body="",
-                state="draft",
-                author=str(payload.get("author", row.actor)),
-                submitted_by="",
-                approved_by="",
-                rejected_by="",
-                reject_reason="",
-                published_by="",
-                content_seq=0,
-                conflict=False,
-            )
-            session.add(draft)
-        if row.kind == "draft.saved":
-            base = int(payload.get("base_seq", 0))
-            if draft.content_seq and base < draft.content_seq:
-                # Written apart from the text the team has: both stay in the log, the team's
-                # current text is not overwritten, and a person chooses.
-                draft.conflict = True
-                return True
-            draft.title = str(payload.get("title", ""))
-            draft.body = str(payload.get("body", ""))
-            draft.content_seq = row.seq
-            if payload.get("resolves_conflict"):
-                draft.conflict = False
-        elif row.kind == "draft.submitted":
-            draft.state = "in_review"
-            draft.submitted_by = row.actor
-            draft.submitted_at = row.made_at
-        elif row.kind == "draft.approved":
-            draft.state = "approved"
-            draft.approved_by = row.actor
-        elif row.kind == "draft.rejected":
-            draft.state = "rejected"
-            draft.rejected_by = row.actor
-            draft.reject_reason = str(payload.get("reason", ""))
-        elif row.kind == "draft.published":
-            draft.state = "published"
-            draft.published_by = row.actor
-            for post in payload.get("posts", []):
-                session.execute(
-                    insert(PublicationRow)
-                    .values(
-                        key=f"{row.entity_id}:{post['account_key']}",
-                        draft_id=row.entity_id,
-                        account_key=post["account_key"],
-                        network=post["network"],
-                        text=post["text"],
-                        remote_url=post.get("remote_url", ""),
-                        drafted_by=draft.author,
-                        approved_by=draft.approved_by,
-                        published_by=row.actor,
-                        published_at=row.made_at,
-                    )
-                    .on_conflict_do_nothing()
-                )
-    elif row.kind == "inbox.state":
-        state = session.get(InboxStateRow, row.entity_id)
-        if state is None:
-            state = InboxStateRow(
-                item_key=row.entity_id,
-                read_by="",
-                answered_by="",
-                answering_by="",
-                assigned_to="",
-                hidden_by="",
-            )
-            session.add(state)
-        for field in ("read_by", "answered_by", "answering_by", "assigned_to", "hidden_by"):
-            if field in payload:
-                setattr(state, field, str(payload[field]))
+        return _apply_draft(session, row, _draft_row(session, row))
+    if row.kind == "inbox.state":
+        _apply_inbox(session, row)
     return False
+
+
+def _draft_row(session: Session, row: ChangeRow) -> TeamDraftRow:
+    draft = session.get(TeamDraftRow, row.entity_id, with_for_update=True)
+    if draft is None:
+        draft = TeamDraftRow(
+            id=row.entity_id,
+            title="",
+            body="",
+            state="draft",
+            author=str(row.payload.get("author", row.actor)),
+            submitted_by="",
+            approved_by="",
+            rejected_by="",
+            reject_reason="",
+            published_by="",
+            content_seq=0,
+            conflict=False,
+        )
+        session.add(draft)
+    return draft
+
+
+def _apply_draft(session: Session, row: ChangeRow, draft: TeamDraftRow) -> bool:
+    payload = row.payload
+    if row.kind == "draft.saved":
+        return _apply_text(row, draft)
+    if row.kind == "draft.submitted":
+        draft.state = "in_review"
+        draft.submitted_by = row.actor
+        draft.submitted_at = row.made_at
+    elif row.kind == "draft.approved":
+        draft.state = "approved"
+        draft.approved_by = row.actor
+    elif row.kind == "draft.rejected":
+        draft.state = "rejected"
+        draft.rejected_by = row.actor
+        draft.reject_reason = str(payload.get("reason", ""))
+    elif row.kind == "draft.published":
+        draft.state = "published"
+        draft.published_by = row.actor
+        for post in payload.get("posts", []):
+            session.execute(
+                insert(PublicationRow)
+                .values(
+                    key=f"{row.entity_id}:{post['account_key']}",
+                    draft_id=row.entity_id,
+                    account_key=post["account_key"],
+                    network=post["network"],
+                    text=post["text"],
+                    remote_url=post.get("remote_url", ""),
+                    drafted_by=draft.author,
+                    approved_by=draft.approved_by,
+                    published_by=row.actor,
+                    published_at=row.made_at,
+                )
+                .on_conflict_do_nothing()
+            )
+    return False
+
+
+def _apply_text(row: ChangeRow, draft: TeamDraftRow) -> bool:
+    payload = row.payload
+    if draft.content_seq and int(payload.get("base_seq", 0)) < draft.content_seq:
+        # Written apart from the text the team has: both stay in the log, the team's current
+        # text is not overwritten, and a person chooses.
+        draft.conflict = True
+        return True
+    changed = (draft.title, draft.body) != (payload.get("title"), payload.get("body"))
+    if changed and draft.state == "approved":
+        draft.state = "draft"  # the approval was for the earlier text
+        draft.approved_by = ""
+    draft.title = str(payload.get("title", ""))
+    draft.body = str(payload.get("body", ""))
+    draft.content_seq = row.seq
+    if payload.get("resolves_conflict"):
+        draft.conflict = False
+    return False
+
+
+def _apply_inbox(session: Session, row: ChangeRow) -> None:
+    state = session.get(InboxStateRow, row.entity_id)
+    if state is None:
+        state = InboxStateRow(
+            item_key=row.entity_id,
+            read_by="",
+            answered_by="",
+            answering_by="",
+            assigned_to="",
+            hidden_by="",
+        )
+        session.add(state)
+    for field in ("read_by", "answered_by", "answering_by", "assigned_to", "hidden_by"):
+        if field in row.payload:
+            setattr(state, field, str(row.payload[field]))
 
 
 def chain_hash(previous: str, row: ChangeRow) -> str:

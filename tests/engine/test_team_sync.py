@@ -243,3 +243,23 @@ def _wait_for(condition: Callable[[], bool], timeout_s: float = 30.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.05)
+
+
+def test_a_text_changed_after_approval_needs_approval_again_on_every_desk(
+    tmp_path: Path, team_url: str
+) -> None:
+    pia, dan = _team(tmp_path, team_url)
+    draft_id = dan.json("draft", "new", "--text", "Tömning av slam vecka 12")["id"]
+    dan.json("draft", "submit", draft_id)
+    pia.json("team", "sync")
+    pia.json("draft", "approve", draft_id)
+    dan.json("team", "sync")
+    assert dan.json("draft", "show", draft_id)["state"] == "approved"
+    with dan.engine() as (service, sync):
+        assert service.edit(draft_id, body="Tömning av slam vecka 13").state.value == "draft"
+        sync.sync()
+    pia.json("team", "sync")
+    assert pia.json("draft", "show", draft_id)["state"] == "draft"
+    assert pia.json("draft", "show", draft_id)["body"] == "Tömning av slam vecka 13"
+    code, _out, err = pia.kanal("publish", draft_id)
+    assert code == 1 and "approval" in err

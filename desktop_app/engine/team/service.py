@@ -166,8 +166,15 @@ class TeamService:
                 changes["title"] = title
             if body is not None:
                 changes["body"] = body
+            before = uow.drafts.require(draft_id)
             draft = uow.drafts.update(draft_id, actor=self.user, **changes)
-            self._queue_content(uow, TeamLocalRepository(uow), draft)
+            local = TeamLocalRepository(uow)
+            if (draft.title, draft.body) != (before.title, before.body):
+                if draft.state == DraftState.APPROVED:
+                    # An approval holds for the text that was approved, not for a new one.
+                    draft = uow.drafts.set_state(draft_id, DraftState.DRAFT, self.user)
+                    local.update_facts(draft_id, approved_by="")
+                self._queue_content(uow, local, draft)
             return draft
 
     def resolve_conflict(self, draft_id: str, title: str, body: str) -> Draft:

@@ -194,6 +194,10 @@ class TeamSync:
         except DraftLocked:
             return 0  # already on its way out; the sent text is the record
         local.update_facts(draft_id, base_seq=change.seq)
+        if draft.state == DraftState.APPROVED:
+            # The approval was for the earlier text: back to draft, to be reviewed again.
+            uow.drafts.set_state(draft_id, DraftState.DRAFT, change.actor)
+            local.update_facts(draft_id, approved_by="")
         if payload.get("resolves_conflict"):
             local.resolve_conflicts(draft_id, change.actor)
         return 0
