@@ -48,6 +48,12 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     sync.add_argument("--json", action="store_true", help="machine-readable output")
     sync.set_defaults(func=_sync)
 
+    conflicts = actions.add_parser(
+        "conflicts", help="drafts written on two desks apart, with both texts"
+    )
+    conflicts.add_argument("--json", action="store_true", help="machine-readable output")
+    conflicts.set_defaults(func=_conflicts)
+
     verify = actions.add_parser("verify", help="check the team log's hash chain")
     verify.add_argument("--json", action="store_true", help="machine-readable output")
     verify.set_defaults(func=_verify)
@@ -190,3 +196,21 @@ def _verify(args: argparse.Namespace, ctx: CliContext) -> int:
     )
     ctx.emit({"checked": checked, "intact": broken is None, "broken_at": broken}, human)
     return 0 if broken is None else 1
+
+
+def _conflicts(args: argparse.Namespace, ctx: CliContext) -> int:
+    service = team_service(ctx)
+    rows = [
+        {
+            "draft_id": c.draft_id,
+            "this_desk": c.local_body,
+            "other": c.remote_body,
+            "other_by": c.remote_actor,
+        }
+        for c in service.conflicts()
+    ]
+    human = "\n".join(
+        f"{r['draft_id']}\n  here: {r['this_desk']}\n  {r['other_by']}: {r['other']}" for r in rows
+    )
+    ctx.emit({"conflicts": rows}, human or "no conflicts")
+    return 0

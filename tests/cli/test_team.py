@@ -119,3 +119,45 @@ def _drafts(listing: object) -> list[dict[str, object]]:
     if isinstance(listing, dict):
         return list(listing.get("drafts", []))
     return list(listing)  # type: ignore[call-overload]
+
+
+def test_a_conflict_is_listed_with_both_texts_and_resolved_by_a_person(
+    tmp_path: Path, team_url: str
+) -> None:
+    pia = desk(tmp_path, team_url, "pia")
+    dan = desk(tmp_path, team_url, "dan")
+    sara = desk(tmp_path, team_url, "sara")
+    pia.json("team", "init")
+    pia.json("team", "member", "add", "dan", "--role", "drafter")
+    pia.json("team", "member", "add", "sara", "--role", "supervisor")
+    dan.json("team", "sync")
+    draft_id = dan.json("draft", "new", "--text", "Konsert i parken")["id"]
+    dan.json("draft", "submit", draft_id)
+    pia.json("team", "sync")
+    sara.json("team", "sync")
+    note = sara.json("draft", "note", draft_id, "--text", "Nämn tiden")
+    assert note["shared"] is True
+    code, _out, err = sara.kanal("draft", "resolve", draft_id, "--text", "x")
+    assert code == 1 and "no conflict" in err
+    with dan.engine(unreachable_url()) as (service, _sync):
+        service.edit(draft_id, body="Konsert i parken kl 19")
+    with pia.engine(unreachable_url()) as (service, _sync):
+        service.edit(draft_id, body="Konsert i parken lördag")
+    dan.json("team", "sync")
+    assert pia.json("team", "sync")["conflicts"] == 1
+    (conflict,) = pia.json("team", "conflicts")["conflicts"]
+    assert (conflict["this_desk"], conflict["other"], conflict["other_by"]) == (
+        "Konsert i parken lördag",
+        "Konsert i parken kl 19",
+        "dan",
+    )
+    resolved = pia.json("draft", "resolve", draft_id, "--text", "Konsert i parken lördag kl 19")
+    assert resolved["shared"] is True
+    assert pia.json("team", "conflicts")["conflicts"] == []
+    dan.json("team", "sync")
+    assert dan.json("draft", "show", draft_id)["body"] == "Konsert i parken lördag kl 19"
+    assert dan.json("team", "conflicts")["conflicts"] == []
+    with dan.engine() as (service, _sync):
+        assert [(n.author, n.text) for n in service.review_queue()[0].notes] == [
+            ("sara", "Nämn tiden")
+        ]

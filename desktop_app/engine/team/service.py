@@ -218,6 +218,10 @@ class TeamService:
 
     # -- reading -----------------------------------------------------------------------------
 
+    def draft(self, draft_id: str) -> Draft:
+        with self._store.unit_of_work(read_only=True) as uow:
+            return uow.drafts.require(draft_id)
+
     def review_queue(self) -> list[ReviewItem]:
         """Drafts in review on this desk's copy, oldest first (works offline)."""
         with self._store.unit_of_work(read_only=True) as uow:
