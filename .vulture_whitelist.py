@@ -117,3 +117,9 @@ _.row_height  # ui/inbox/view.py
 _.removed  # ui/accounts_view.py
 _.same_origin_path  # tests/contract/wordpress_support.py
 _.conn  # tests/unit/store/test_store_scale.py (an unused loop variable)
+
+# Team store record columns: filled by the server or the push, read by people and SQL (audits).
+_.added_by  # store/team_store.py
+_.added_at
+_.received_at
+_.claimed_at

@@ -22,6 +22,7 @@ class AppConfig:
     sandbox: bool = False  # practice mode: emulator in-process, own data folder
     # Who acts, as the audit trail names them; None: the OS login name (services.resolve_actor)
     user: str | None = None
+    team_url: str | None = None  # the department's team store (--team-url / KANAL_TEAM_URL)
 
     @property
     def attachments_dir(self) -> Path:
@@ -47,6 +48,7 @@ def resolve_config(
     sandbox: bool = False,
     environ: Mapping[str, str] | None = None,
     user: str | None = None,
+    team_url: str | None = None,
 ) -> AppConfig:
     """Command-line options win over the environment, which wins over the platform default.
 
@@ -63,4 +65,11 @@ def resolve_config(
     if not url or sandbox:
         url = sqlite_url(base / "kanal.sqlite3")
     chosen_user = (user or env.get("KANAL_USER") or "").strip() or None
-    return AppConfig(data_dir=base, database_url=url, lang=lang, sandbox=sandbox, user=chosen_user)
+    return AppConfig(
+        data_dir=base,
+        database_url=url,
+        lang=lang,
+        sandbox=sandbox,
+        user=chosen_user,
+        team_url=None if sandbox else (team_url or env.get("KANAL_TEAM_URL") or None),
+    )

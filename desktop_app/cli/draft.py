@@ -112,6 +112,11 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     show.add_argument("--json", action="store_true", help="machine-readable output")
     show.set_defaults(func=_show)
 
+    # The team's review flow: submit, approve, reject (cli/review.py).
+    from desktop_app.cli.review import register_actions
+
+    register_actions(actions)
+
 
 # -- commands ----------------------------------------------------------------------------------
 
@@ -119,7 +124,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 def _new(args: argparse.Namespace, ctx: CliContext) -> int:
     variants = _parse_variants(args.variant)
     scheduled_at = schedule_option(args.schedule)
-    author = args.author if args.author is not None else _os_user()
+    author = args.author if args.author is not None else ctx.actor
     images: list[list[str]] = args.images or []
     for path, _alt in images:
         check_regular_file("--image", Path(path).expanduser())
@@ -136,7 +141,7 @@ def _new(args: argparse.Namespace, ctx: CliContext) -> int:
                 variants=variants,
                 scheduled_at=scheduled_at,
                 author=author,
-                actor=_os_user() or None,  # who ran the command, whoever is named as author
+                actor=ctx.actor,  # who ran the command, whoever is named as author
             )
             for path, alt_text in images:
                 uow.attachments.add(draft.id, Path(path).expanduser(), alt_text)
@@ -276,11 +281,6 @@ def _resolve_targets(requested: Sequence[str], accounts: Mapping[str, Account]) 
     return list(dict.fromkeys(targets))
 
 
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no login name in this environment
-        return ""
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from desktop_app.cli.context import CliContext, CliError
+from desktop_app.cli.team import history_rows
 from desktop_app.config import DEFAULT_TIMEZONE
 from desktop_app.domain.audit import AuditEvent
 from desktop_app.domain.publications import PublicationState
@@ -139,8 +140,24 @@ def _list(args: argparse.Namespace, ctx: CliContext) -> int:
             f"{moment}  {p.state.value:<9} {p.network.value:<9} "
             f"{p.account_label or p.account_id}  {p.author}  {first_line}  {where}"
         )
+    records = [publication_record(p) for p in publications]
+    # With a team: who drafted, approved and published each row, and the other desks' rows.
+    team_rows = history_rows(ctx, records)
+    if ctx.config.team_url:
+        lines = [
+            f"{line}  drafted by {r['drafted_by']}, approved by {r['approved_by'] or '-'},"
+            f" published by {r['published_by']}"
+            for line, r in zip(lines, records, strict=True)
+        ]
+        lines += [
+            f"{r['published_at'].astimezone(zone).strftime('%Y-%m-%d %H:%M')}  sent      "
+            f"{r['network']:<9} {r['account']}  {r['text'].splitlines()[0][:60]}  {r['url']}"
+            f"  drafted by {r['drafted_by']}, approved by {r['approved_by'] or '-'},"
+            f" published by {r['published_by']}"
+            for r in team_rows
+        ]
     human = "\n".join(lines) if lines else "no publications match"
-    ctx.emit({"publications": [publication_record(p) for p in publications]}, human)
+    ctx.emit({"publications": records, "team_publications": team_rows}, human)
     return 0
 
 

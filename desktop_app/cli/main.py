@@ -49,6 +49,7 @@ COMMAND_MODULES = {
     "inbox": "desktop_app.cli.inbox",
     "policy": "desktop_app.cli.policy",
     "records": "desktop_app.cli.records",
+    "team": "desktop_app.cli.team",
 }
 
 # Commands that only read: they still work when the data folder is read-only (the database is
@@ -80,6 +81,10 @@ def add_global_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--version", action="version", version=f"kanal {__version__}")
     parser.add_argument("--data-dir", help="data folder (also KANAL_DATA_DIR)")
     parser.add_argument("--database-url", help="SQLAlchemy database URL (also KANAL_DATABASE_URL)")
+    parser.add_argument("--user", help="who is acting (also KANAL_USER; default: login name)")
+    parser.add_argument(
+        "--team-url", help="the department's team store, PostgreSQL (also KANAL_TEAM_URL)"
+    )
     parser.add_argument(
         "--lang", choices=["sv", "en"], help="language of the window and of error messages"
     )
@@ -119,7 +124,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(error, lang)
     if command is None and not other_options:
         config = resolve_config(
-            options.data_dir, options.database_url, options.lang, options.sandbox
+            options.data_dir,
+            options.database_url,
+            options.lang,
+            options.sandbox,
+            user=options.user,
+            team_url=options.team_url,
         )
         from desktop_app.app import run_gui
 
@@ -146,7 +156,14 @@ def run_command(arguments: Sequence[str], lang: str) -> int:
         module_name = COMMAND_MODULES.get(command or "")
         modules = [import_module(module_name)] if module_name else None
         args = build_parser(modules).parse_args(list(arguments))
-        config = resolve_config(args.data_dir, args.database_url, args.lang, args.sandbox)
+        config = resolve_config(
+            args.data_dir,
+            args.database_url,
+            args.lang,
+            args.sandbox,
+            user=args.user,
+            team_url=args.team_url,
+        )
         _check_data_dir(config)
         read_only = _is_read_only(args)
         _start_logging(config, command or "cli")

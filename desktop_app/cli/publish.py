@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from desktop_app.cli.context import CliContext, CliError
 from desktop_app.cli.errors import UsageError
+from desktop_app.cli.team import publish_guard, team_service, try_sync
 from desktop_app.cli.validate import seconds
 from desktop_app.config import DEFAULT_TIMEZONE
 from desktop_app.domain.drafts import DraftNotFound
@@ -32,6 +33,7 @@ from desktop_app.domain.scheduling import (
 from desktop_app.engine.connectors import AccountConnectors
 from desktop_app.engine.export import publication_record
 from desktop_app.engine.outbox import Outbox, OutboxSettings
+from desktop_app.engine.outbox.common import CLAIMED_ELSEWHERE
 from desktop_app.engine.scheduler import note_for
 from desktop_app.networks.http import DEFAULT_TIMEOUT
 from desktop_app.secrets import SecretStore
@@ -95,13 +97,15 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 def _publish(args: argparse.Namespace, ctx: CliContext) -> int:
     if not args.draft_ids and not args.pending:
         raise CliError("name at least one DRAFT_ID, or --pending to send what is queued")
-    actor = args.actor or _user()
+    actor = args.actor or ctx.actor
     store = ctx.store()
     timeout = (DEFAULT_TIMEOUT[0], float(args.read_timeout))
+    # With a team: the approval rule first, then one claim per post and account across desks.
+    claims = publish_guard(ctx, list(args.draft_ids))
     outbox = Outbox(
         store,
         AccountConnectors(SecretStore(), timeout),
-        settings=OutboxSettings(require_alt_text=not args.allow_missing_alt),
+        settings=OutboxSettings(require_alt_text=not args.allow_missing_alt, before_send=claims),
     )
     watched: list[str] = []
     warnings: dict[str, list[str]] = {}
@@ -153,7 +157,12 @@ def _publish(args: argparse.Namespace, ctx: CliContext) -> int:
         "queue_size": outbox.queue_size(),
     }
     ctx.emit(payload, _human(publications, warnings, args.wait))
-    if any(p.state == PublicationState.FAILED for p in publications):
+    if claims is not None:
+        try_sync(ctx, team_service(ctx))  # the team's history learns what went out
+    if any(
+        p.state == PublicationState.FAILED and p.failure_reason != CLAIMED_ELSEWHERE
+        for p in publications
+    ):
         return 1
     if args.wait and any(p.is_open for p in publications):
         return EXIT_WAITING
@@ -232,8 +241,3 @@ def _human(publications: list[Publication], warnings: dict[str, list[str]], wait
     return "\n".join(lines)
 
 
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return "kanal"

@@ -21,6 +21,7 @@ PREPARED_MEDIA_DIR = "outbox-media"
 INSTANCE_LOCK_DIR = "outbox-instances"
 SYSTEM_ACTOR = "kanal"
 NO_ACCOUNT = "the account is no longer connected"
+CLAIMED_ELSEWHERE = "another desk of the team publishes this post to this account"
 
 ConnectorFactory = Callable[[Account], Connector]
 
@@ -44,6 +45,9 @@ class OutboxSettings:
     idle_poll_s: float = 1.0
     # find_post looks this far before the first attempt, for clocks that disagree.
     verify_margin: timedelta = timedelta(minutes=10)
+    # Team hook (engine/team/claims.py): asked once before a post's first request; False means
+    # another desk sends it (the publication fails as cancelled), TemporaryFailure makes it wait.
+    before_send: Callable[[Publication, Account], bool] | None = None
 
 
 @dataclass

@@ -20,6 +20,7 @@ from desktop_app.domain.audit import AuditKind
 from desktop_app.domain.errors import NetworkError, RateLimited, Rejected
 from desktop_app.domain.publications import FailureKind, Publication, PublicationState
 from desktop_app.engine.outbox.common import (
+    CLAIMED_ELSEWHERE,
     NO_ACCOUNT,
     SYSTEM_ACTOR,
     ConnectorPool,
@@ -189,6 +190,10 @@ class Delivery:
         self._reporter.publication(updated)
 
     def _send(self, publication: Publication, connector: Connector, account: Account) -> None:
+        claim = self._settings.before_send
+        if claim is not None and not publication.remote_ids and not claim(publication, account):
+            self._fail(publication, FailureKind.CANCELLED, CLAIMED_ELSEWHERE)
+            return
         for part in range(len(publication.remote_ids), len(publication.parts)):
             if self._runtime.stopping.is_set() and part > 0:
                 # Finish later; the thread continues from this part.
