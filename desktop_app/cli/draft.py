@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -279,8 +278,6 @@ def _resolve_targets(requested: Sequence[str], accounts: Mapping[str, Account]) 
         else:
             raise CliError(f"no account with id {value}; see `kanal accounts list`")
     return list(dict.fromkeys(targets))
-
-
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -12,7 +12,6 @@ rate-limited, waiting for sign-in or a local schedule) and will be sent later.
 from __future__ import annotations
 
 import argparse
-import getpass
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -239,5 +238,3 @@ def _human(publications: list[Publication], warnings: dict[str, list[str]], wait
     if not lines:
         lines.append("nothing to publish: every target already has this post")
     return "\n".join(lines)
-
-

@@ -248,30 +248,6 @@ def fill_0003_publications_audit(connection: Connection) -> Expected:
     return _with_check(expected, publication_survived)
 
 
-def fill_0004(connection: Connection) -> Expected:
-    """0004 joins both branches: a sent publication and a citizen's mention."""
-    dialect = connection.dialect.name
-    expected = fill_0003_publications_audit(connection)
-    connection.execute(
-        text(
-            "INSERT INTO inbox_items (id, account_id, network, kind, remote_id, author_name, "
-            "author_handle, author_avatar_url, text, html, url, created_at, first_seen_at, "
-            "remote_state, state, flags) VALUES (:id, :a, 'mastodon', 'mention', '9001', "
-            "'Karin Ek', '@karin', '', 'När plogas Storgatan?', '<p>När plogas Storgatan?</p>', "
-            "'https://mastodon.example/@karin/9001', :at, :at, 'visible', 'new', '')"
-        ),
-        {"id": INBOX_ITEM_ID, "a": ACCOUNT_ID, "at": _ts(START, dialect)},
-    )
-
-    def inbox_item_survived(connection: Connection) -> None:
-        row = connection.execute(
-            text("SELECT text FROM inbox_items WHERE id = :id"), {"id": INBOX_ITEM_ID}
-        ).one()
-        assert tuple(row) == ("När plogas Storgatan?",)
-
-    return _with_check(expected, inbox_item_survived)
-
-
 def _with_check(expected: Expected, check: Callable[[Connection], None]) -> Expected:
     return Expected(
         draft_id=expected.draft_id,
