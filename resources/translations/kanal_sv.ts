@@ -363,7 +363,7 @@
 <context>
     <name>ComposerWidget</name>
     <message>
-        <location filename="../../desktop_app/ui/composer.py" line="+160"/>
+        <location filename="../../desktop_app/ui/composer.py" line="+158"/>
         <location line="+333"/>
         <source>New draft</source>
         <translation>Nytt utkast</translation>
@@ -521,13 +521,13 @@
     </message>
     <message>
         <location line="+7"/>
-        <location line="+61"/>
+        <location line="+60"/>
         <location line="+291"/>
         <source>Draft</source>
         <translation>Utkast</translation>
     </message>
     <message>
-        <location line="-349"/>
+        <location line="-348"/>
         <source>Saved {time}</source>
         <translation>Sparat {time}</translation>
     </message>
@@ -542,7 +542,7 @@
         <translation>Inte sparat</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+9"/>
         <source>That draft no longer exists.</source>
         <translation>Utkastet finns inte längre.</translation>
     </message>
@@ -748,7 +748,7 @@
 <context>
     <name>ConversationPane</name>
     <message>
-        <location filename="../../desktop_app/ui/inbox/conversation.py" line="+195"/>
+        <location filename="../../desktop_app/ui/inbox/conversation.py" line="+194"/>
         <source>Write a reply…</source>
         <translation>Skriv ett svar…</translation>
     </message>
@@ -798,7 +798,7 @@
         <translation>Välj ett inlägg i listan för att läsa det.</translation>
     </message>
     <message numerus="yes">
-        <location line="+73"/>
+        <location line="+76"/>
         <source>%n remote image(s) not loaded, to protect your privacy.</source>
         <translation>
             <numerusform>%n extern bild har inte hämtats, för att skydda din integritet.</numerusform>
@@ -814,7 +814,7 @@
 <context>
     <name>DraftsModel</name>
     <message>
-        <location filename="../../desktop_app/ui/drafts_view.py" line="+92"/>
+        <location filename="../../desktop_app/ui/drafts_view.py" line="+95"/>
         <source>Text</source>
         <translation>Text</translation>
     </message>
@@ -842,7 +842,7 @@
 <context>
     <name>DraftsView</name>
     <message>
-        <location line="+79"/>
+        <location line="+85"/>
         <location line="+25"/>
         <source>Drafts</source>
         <translation>Utkast</translation>
@@ -888,17 +888,17 @@
         <translation>&amp;Återställ</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+69"/>
         <source>Draft duplicated.</source>
         <translation>Utkastet har duplicerats.</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Moved to the trash.</source>
         <translation>Flyttat till papperskorgen.</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Restored to the drafts.</source>
         <translation>Återställt till utkasten.</translation>
     </message>
@@ -927,7 +927,7 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../desktop_app/ui/history_view.py" line="+156"/>
+        <location filename="../../desktop_app/ui/history_view.py" line="+161"/>
         <source>Time</source>
         <translation>Tid</translation>
     </message>
@@ -952,7 +952,7 @@
         <translation>Resultat</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+69"/>
         <source>Scheduled for {time}</source>
         <translation>Schemalagt till {time}</translation>
     </message>
@@ -1071,7 +1071,7 @@
         <translation>Ö&amp;ppna inlägget</translation>
     </message>
     <message>
-        <location line="+81"/>
+        <location line="+83"/>
         <source>Exporting…</source>
         <translation>Exporterar…</translation>
     </message>
@@ -1131,7 +1131,7 @@
 <context>
     <name>InboxNotifier</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/inbox/notifications.py" line="+74"/>
+        <location filename="../../desktop_app/ui/inbox/notifications.py" line="+79"/>
         <source>Kanal: %n unread</source>
         <translation>
             <numerusform>Kanal: %n oläst</numerusform>
@@ -1155,7 +1155,7 @@
 <context>
     <name>InboxView</name>
     <message>
-        <location filename="../../desktop_app/ui/inbox/view.py" line="+115"/>
+        <location filename="../../desktop_app/ui/inbox/view.py" line="+117"/>
         <source>Search authors and text  ( / )</source>
         <translation>Sök på avsändare och text  ( / )</translation>
     </message>
@@ -1301,7 +1301,7 @@
         <translation>Obesvarat i mer än 24 timmar</translation>
     </message>
     <message>
-        <location line="+188"/>
+        <location line="+187"/>
         <source>Working…</source>
         <translation>Arbetar…</translation>
     </message>
@@ -1531,12 +1531,32 @@
         <translation>Markera som skräp</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+18"/>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Reason</source>
+        <translation>Skäl</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose a reason…</source>
+        <translation>Välj ett skäl…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Explanation</source>
+        <translation>Förklaring</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Explain (required for “Other”)</source>
         <translation>Förklara (krävs för ”Annat”)</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+8"/>
         <source>Why? The reason and the item&apos;s content go to the audit trail.</source>
         <translation>Varför? Skälet och inläggets innehåll sparas i granskningsloggen.</translation>
     </message>
@@ -1544,7 +1564,7 @@
 <context>
     <name>ScheduledModel</name>
     <message>
-        <location filename="../../desktop_app/ui/scheduled_view.py" line="+61"/>
+        <location filename="../../desktop_app/ui/scheduled_view.py" line="+63"/>
         <source>When</source>
         <translation>När</translation>
     </message>
