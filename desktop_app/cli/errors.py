@@ -282,6 +282,13 @@ def _classify_network(error: BaseException) -> CliError | None:
 
 def _classify_database(error: BaseException, where: str, path: Path | None) -> CliError | None:
     """SQLAlchemy, SQLite and Alembic failures, looked up only if those modules are loaded."""
+    if "desktop_app.store.errors" in sys.modules:
+        from desktop_app.store.errors import SchemaTooNew
+
+        if isinstance(error, SchemaTooNew):
+            unknown = re.search(r"\(schema ([^)]*)\)", str(error))
+            revision = unknown.group(1) if unknown else "?"
+            return DataError("database_newer", path=where, revision=revision)
     if "alembic" in sys.modules:
         from alembic.util.exc import CommandError
 

@@ -43,7 +43,7 @@ def test_a_fifo_given_to_image_is_one_line_on_stderr_and_nothing_is_made(tmp_pat
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
-    assert "not a regular file" in lines[0]
+    assert "not an ordinary file" in lines[0]
     assert "Traceback" not in result.stderr
     assert draft_count() == 0
 

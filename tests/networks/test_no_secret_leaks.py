@@ -119,7 +119,13 @@ def test_no_secret_in_logs_or_exceptions(
         connector.close()
     # Every secret the run knew: the given credentials and everything issued since (page tokens,
     # rotated X tokens, Bluesky session JWTs), as the keyring holds them now.
-    secrets = {v for v in backend.values() if len(v) >= 8 and not v.startswith("[")}
+    # (The keyring also keeps a Bluesky account's own PDS address beside its session: an
+    # address, not a secret, and one that every request line in the log names.)
+    secrets = {
+        v
+        for v in backend.values()
+        if len(v) >= 8 and not v.startswith(("[", "http://", "https://"))
+    }
     for info in sandbox.platforms().values():
         for key, value in info["credentials"].items():
             if any(word in key for word in ("password", "token", "secret")):
