@@ -280,22 +280,28 @@ def _classify_network(error: BaseException) -> CliError | None:
     return TemporaryError("net_temporary", detail=detail)
 
 
-def _classify_database(error: BaseException, where: str, path: Path | None) -> CliError | None:
-    """SQLAlchemy, SQLite and Alembic failures, looked up only if those modules are loaded."""
+def _newer_schema(error: BaseException) -> str | None:
+    """The unknown revision when the database was migrated by a newer Kanal, else None."""
     if "desktop_app.store.errors" in sys.modules:
         from desktop_app.store.errors import SchemaTooNew
 
         if isinstance(error, SchemaTooNew):
             unknown = re.search(r"\(schema ([^)]*)\)", str(error))
-            revision = unknown.group(1) if unknown else "?"
-            return DataError("database_newer", path=where, revision=revision)
+            return unknown.group(1) if unknown else "?"
     if "alembic" in sys.modules:
         from alembic.util.exc import CommandError
 
         if isinstance(error, CommandError) and "Can't locate revision" in str(error):
             found = re.search(r"identified by '([^']*)'", str(error))
-            revision = found.group(1) if found else "?"
-            return DataError("database_newer", path=where, revision=revision)
+            return found.group(1) if found else "?"
+    return None
+
+
+def _classify_database(error: BaseException, where: str, path: Path | None) -> CliError | None:
+    """SQLAlchemy, SQLite and Alembic failures, looked up only if those modules are loaded."""
+    newer = _newer_schema(error)
+    if newer is not None:
+        return DataError("database_newer", path=where, revision=newer)
     if "sqlalchemy" not in sys.modules:
         return None
     from sqlalchemy import exc
