@@ -63,11 +63,20 @@ def mastodon_error(response: requests.Response, *, replay_safe: bool) -> Network
     if isinstance(body, dict):
         detail = str(body.get("error_description") or body.get("error") or "")
     code = response.status_code
-    if code in (401, 403):
+    if code == 401 or (code == 403 and _is_scope_refusal(detail)):
         return AuthExpired(f"Mastodon refused the token ({code}); sign in again")
+    if code == 403:
+        # Most 403s refuse one action (a blocked account, a locked thread, a disabled login);
+        # signing in again would not help, so the person is shown Mastodon's own words.
+        return Rejected(f"Mastodon refused ({code}): {detail}", detail or f"refused ({code})")
     if code in (400, 404, 409, 410, 413, 415, 422):
         return Rejected(f"Mastodon refused ({code}): {detail}", detail or f"refused ({code})")
     return status_error(response, replay_safe=replay_safe, detail=detail, platform=PLATFORM)
+
+
+def _is_scope_refusal(detail: str) -> bool:
+    """Mastodon's words when the token lacks a scope: only a new sign-in grants it."""
+    return "outside the authorized scopes" in detail.lower()
 
 
 def _max_id_of(url: str | None) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,7 +22,7 @@ from desktop_app.domain.networks import Network
 from desktop_app.networks.base import ItemKind, MediaUpload, ModerationAction, PostRequest
 from desktop_app.networks.factory import build_connector
 from desktop_app.networks.http import HttpClient
-from desktop_app.networks.mastodon import MastodonConnector
+from desktop_app.networks.mastodon import MastodonConnector, mastodon_error
 from desktop_app.networks.signin import MastodonSignIn, SignInCancelled
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.secrets import SecretStore
@@ -348,3 +349,24 @@ def test_every_operation_the_connector_uses_is_checked_against_the_document(
         "DELETE /api/v1/scheduled_statuses/{id}",
     }, sorted(contract.checked)
     assert {"POST /api/v2/media -> 202", "GET /api/v1/media/{id} -> 206"} <= contract.checked
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "expected"),
+    [
+        (401, {"error": "The access token is invalid"}, AuthExpired),
+        (403, {"error": "This action is outside the authorized scopes"}, AuthExpired),
+        (403, {"error": "Your login is currently disabled"}, Rejected),
+        (403, {"error": "This action is not allowed"}, Rejected),
+    ],
+)
+def test_only_token_and_scope_refusals_ask_for_a_new_sign_in(
+    status: int, body: dict[str, str], expected: type[Exception]
+) -> None:
+    response = requests.Response()
+    response.status_code = status
+    response._content = json.dumps(body).encode()
+    error = mastodon_error(response, replay_safe=True)
+    assert isinstance(error, expected)
+    if expected is Rejected:
+        assert body["error"] in str(error)
