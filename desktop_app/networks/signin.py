@@ -36,6 +36,9 @@ CALLBACK_PATH = "/callback"
 # Kanal's registered desktop redirect for Facebook Login (enter it in the Meta app's
 # "Valid OAuth Redirect URIs"); configurable where the app registered another loopback address.
 FACEBOOK_REDIRECT_URI = "http://127.0.0.1:47321/facebook/callback"
+# X compares callback URLs exactly, port included: register this one in the X developer
+# portal (User authentication settings → Callback URI); configurable like Facebook's.
+X_REDIRECT_URI = "http://127.0.0.1:47322/x/callback"
 DEFAULT_TIMEOUT = 300.0
 FACEBOOK_SCOPES = (
     "pages_show_list",
@@ -191,11 +194,12 @@ class XSignIn:
     http: HttpClient
     open_browser: OpenBrowser = webbrowser.open
     timeout: float = DEFAULT_TIMEOUT
+    redirect_uri: str = X_REDIRECT_URI
 
     def run(self) -> dict[str, Any]:
         """Token answer: access_token, refresh_token, expires_in, scope."""
         verifier, challenge = pkce_pair()
-        receiver = LoopbackReceiver()
+        receiver = LoopbackReceiver(self.redirect_uri)
         try:
             code = _authorize(
                 authorize_url_for(self.api_root),

@@ -274,7 +274,7 @@ def authorize(sb: SandboxServer, http: requests.Session, decision: str) -> tuple
     params = {
         "response_type": "code",
         "client_id": info["credentials"]["client_id"],
-        "redirect_uri": "http://127.0.0.1:53682/callback",
+        "redirect_uri": "http://127.0.0.1:47322/x/callback",
         "scope": "tweet.read tweet.write users.read offline.access media.write",
         "state": "xyz-state",
         "code_challenge": challenge,
@@ -306,7 +306,7 @@ def test_oauth2_pkce_and_rotating_refresh_tokens(
     form = {
         "grant_type": "authorization_code",
         "code": code,
-        "redirect_uri": "http://127.0.0.1:53682/callback",
+        "redirect_uri": "http://127.0.0.1:47322/x/callback",
         "code_verifier": "wrong" + verifier,
         "client_id": info["credentials"]["client_id"],
     }
@@ -533,3 +533,25 @@ def test_gif_processing_also_advances_with_simulated_time(
         base, params={"command": "STATUS", "media_id": media_id}, headers=bearer(sb), timeout=5
     )
     assert answer.json()["data"]["processing_info"]["state"] == "succeeded"
+
+
+def test_a_callback_not_registered_exactly_is_refused(
+    sb: SandboxServer, x_http: requests.Session
+) -> None:
+    """X matches callback URLs exactly, port included: another loopback port is refused."""
+    info = x_info(sb)
+    for uri in ("http://127.0.0.1:53682/callback", "http://127.0.0.1:47322/x/callback/"):
+        answer = x_http.get(
+            info["authorize_url"],
+            params={
+                "response_type": "code",
+                "client_id": info["credentials"]["client_id"],
+                "redirect_uri": uri,
+                "scope": "tweet.read",
+                "state": "s",
+                "code_challenge": "c" * 43,
+                "code_challenge_method": "S256",
+            },
+            timeout=5,
+        )
+        assert answer.status_code == 400, uri

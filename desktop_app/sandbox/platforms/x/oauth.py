@@ -13,7 +13,6 @@ from desktop_app.sandbox.platforms.base import (
     consent_decision,
     consent_page,
     pkce_matches,
-    redirect_allowed,
 )
 from desktop_app.sandbox.platforms.x.base import XBase
 from desktop_app.sandbox.platforms.x.common import (
@@ -120,7 +119,7 @@ class OAuthMixin(XBase):
         client_id = req.arg("client_id") or ""
         client = self.clients.get(client_id)
         redirect_uri = req.arg("redirect_uri") or ""
-        if client is None or not redirect_allowed(redirect_uri, client["redirect_uris"]):
+        if client is None or redirect_uri not in client["redirect_uris"]:  # exact, as X does
             page = "<!DOCTYPE html><html><body><h1>Something went wrong</h1>"
             page += "<p>You weren't able to give access to the App.</p></body></html>"
             return Response(400, page.encode(), [("Content-Type", "text/html; charset=utf-8")])

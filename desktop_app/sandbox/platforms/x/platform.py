@@ -39,7 +39,9 @@ class X(OAuthMixin, PostsMixin, MediaMixin):
         self.clients[client_id] = {
             "name": "Kanal (sandbox)",
             "secret": client_secret,
-            "redirect_uris": ["http://127.0.0.1/callback"],
+            # X compares callback URLs exactly, port included (its developer portal lists
+            # them); Kanal's registered desktop callback is a fixed loopback address.
+            "redirect_uris": ["http://127.0.0.1:47322/x/callback"],
         }
         access = self.demo_secret("xa-demo-", 32)
         refresh = self.demo_secret("xr-demo-", 32)
