@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from desktop_app.sandbox.server import SandboxServer
-from tests.engine.support import post_text, posts_on
+from tests.support.engine import post_text, posts_on
 from tests.support.team import desk, sandbox, team_url, unreachable_url
 
 __all__ = ["sandbox", "team_url"]  # fixtures

@@ -12,7 +12,7 @@ from desktop_app.engine.outbox import OutboxSettings
 from desktop_app.engine.team import TeamClaims
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.store.team_store import TeamStore
-from tests.engine.support import FAST_POLICY, open_store, post_text, posts_on, running_outbox
+from tests.support.engine import FAST_POLICY, open_store, post_text, posts_on, running_outbox
 from tests.support.team import desk, sandbox, team_url, unreachable_url
 
 __all__ = ["sandbox", "team_url"]  # fixtures
