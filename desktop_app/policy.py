@@ -329,3 +329,20 @@ def reload() -> Policy:
     global _current
     _current = None
     return current()
+
+
+def start_options(
+    data_dir: str | None, lang: str | None, environ: Mapping[str, str] | None = None
+) -> tuple[str | None, str | None]:
+    """The data folder and language to start with: a locked policy wins over ``--data-dir``/
+    ``KANAL_DATA_DIR`` and ``--lang``; a recommended one fills in where the person chose none."""
+    env = os.environ if environ is None else environ
+    policy = current()
+    folder = policy.resolve("DataFolder", data_dir or env.get("KANAL_DATA_DIR") or None)
+    language = policy.resolve("DefaultLanguage", lang)
+    chosen_folder = folder.value if folder.source is not Source.BUILT_IN else data_dir
+    chosen_language = language.value if language.source is not Source.BUILT_IN else lang
+    return (
+        str(chosen_folder) if chosen_folder else None,
+        str(chosen_language) if chosen_language else None,
+    )

@@ -30,6 +30,7 @@ from desktop_app.cli.errors import (
     message_of,
 )
 from desktop_app.config import AppConfig, resolve_config
+from desktop_app.policy import start_options
 
 log = logging.getLogger("desktop_app.cli")
 
@@ -123,10 +124,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as error:
         return _fail(error, lang)
     if command is None and not other_options:
+        data_dir, start_lang = start_options(options.data_dir, options.lang)
         config = resolve_config(
-            options.data_dir,
+            data_dir,
             options.database_url,
-            options.lang,
+            start_lang,
             options.sandbox,
             user=options.user,
             team_url=options.team_url,
@@ -156,15 +158,17 @@ def run_command(arguments: Sequence[str], lang: str) -> int:
         module_name = COMMAND_MODULES.get(command or "")
         modules = [import_module(module_name)] if module_name else None
         args = build_parser(modules).parse_args(list(arguments))
+        data_dir, start_lang = start_options(args.data_dir, args.lang)
         config = resolve_config(
-            args.data_dir,
+            data_dir,
             args.database_url,
-            args.lang,
+            start_lang,
             args.sandbox,
             user=args.user,
             team_url=args.team_url,
         )
         _check_data_dir(config)
+        _warn_about_data_folder(config)
         read_only = _is_read_only(args)
         _start_logging(config, command or "cli")
         if command in NETWORK_COMMANDS:
@@ -229,6 +233,16 @@ def _check_data_dir(config: AppConfig) -> None:
             if not candidate.is_dir():
                 raise ConfigError("data_dir_not_folder", path=str(candidate))
             return
+
+
+def _warn_about_data_folder(config: AppConfig) -> None:
+    """A SQLite store on a network share or a synced cloud folder loses data: say so once."""
+    if not config.database_url.startswith("sqlite"):
+        return
+    from desktop_app.storage_location import check_data_folder
+
+    for warning in check_data_folder(config.data_dir):
+        sys.stderr.write(f"kanal: warning: {warning.message}\n")
 
 
 def _is_read_only(args: argparse.Namespace) -> bool:
