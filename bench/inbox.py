@@ -190,7 +190,9 @@ def build_store(path: Path, items: int) -> None:
 
     from desktop_app.config import sqlite_url
     from desktop_app.domain.networks import Network
+    from desktop_app.domain.search_text import search_document
     from desktop_app.store.database import Store
+    from desktop_app.store.inbox import time_key
 
     for suffix in ("", "-wal", "-shm", ".tmp", ".tmp-wal", ".tmp-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -220,9 +222,9 @@ def build_store(path: Path, items: int) -> None:
         "id, account_id, network, kind, remote_id, parent_remote_id, root_post_remote_id, "
         "author_name, author_handle, author_avatar_url, text, html, url, created_at, "
         "remote_updated_at, first_seen_at, remote_state, state, assigned_to, answered_at, "
-        "answered_by, reply_remote_id, flags"
+        "answered_by, reply_remote_id, flags, seq, search_text"
     )
-    insert = f"INSERT INTO inbox_items ({columns}) VALUES ({', '.join('?' * 23)})"
+    insert = f"INSERT INTO inbox_items ({columns}) VALUES ({', '.join('?' * 25)})"
     connection = sqlite3.connect(building, isolation_level=None)
     connection.execute("PRAGMA synchronous = OFF")
     batch = 50_000
@@ -232,8 +234,10 @@ def build_store(path: Path, items: int) -> None:
             account_id, network = accounts[number % len(accounts)]
             text = " ".join(rng.choices(vocabulary, weights, k=rng.randint(8, 30)))
             name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-            created = (start + timedelta(minutes=number)).strftime("%Y-%m-%d %H:%M:%S.%f")
+            moment = start + timedelta(minutes=number)
+            created = moment.strftime("%Y-%m-%d %H:%M:%S.%f")
             state = states[number % len(states)]
+            handle = name.lower().replace(" ", ".")
             rows.append(
                 (
                     str(uuid.UUID(int=rng.getrandbits(128), version=4)),
@@ -244,7 +248,7 @@ def build_store(path: Path, items: int) -> None:
                     None,
                     f"post-{number // 25}",
                     name,
-                    name.lower().replace(" ", "."),
+                    handle,
                     "",
                     text,
                     f"<p>{text}</p>",
@@ -259,6 +263,8 @@ def build_store(path: Path, items: int) -> None:
                     "karin" if state in ("answered", "done") else None,
                     None,
                     "",
+                    time_key(moment),  # as the store gives it: newest by the citizen's time
+                    search_document(name, handle, text),
                 )
             )
         connection.execute("BEGIN")
