@@ -65,6 +65,7 @@ if TYPE_CHECKING:
     # are imported on first use, so the window opens without waiting for it.
     from desktop_app.engine.accounts import AccountService, SignInPreset
     from desktop_app.engine.avatars import AvatarCache
+    from desktop_app.networks.health import AccountHealth
     from desktop_app.ui.account_dialog import AccountDialog
 
 OpenUrl = Callable[[str], object]
@@ -402,6 +403,12 @@ class AccountsView(QWidget):
         self.verify_button = QPushButton(self.tr("Check again"))
         self.verify_button.setToolTip(self.tr("Ask the platform whether the account still works"))
         self.verify_button.clicked.connect(self.verify_selected)
+        self.health_button = QPushButton(self.tr("Account check…"))
+        self.health_button.setToolTip(
+            self.tr("Token, expiry, permissions and rate limits, each with what to do")
+        )
+        self.health_button.clicked.connect(self.check_health_of_selected)
+        self.health_box: QMessageBox | None = None  # the last check's answer, while open
         self.verify_all_button = QPushButton(self.tr("Check all"))
         self.verify_all_button.clicked.connect(self.verify_all)
         self.sign_in_button = QPushButton(self.tr("Sign in again…"))
@@ -412,6 +419,7 @@ class AccountsView(QWidget):
         for button in (
             self.add_button,
             self.verify_button,
+            self.health_button,
             self.verify_all_button,
             self.sign_in_button,
             self.remove_button,
@@ -503,6 +511,7 @@ class AccountsView(QWidget):
         account = self.selected_account()
         has_one = account is not None
         self.verify_button.setEnabled(has_one)
+        self.health_button.setEnabled(has_one)
         self.remove_button.setEnabled(has_one)
         self.sign_in_button.setEnabled(has_one)
         self.verify_all_button.setEnabled(bool(self.model.rowCount()))
@@ -586,6 +595,28 @@ class AccountsView(QWidget):
             self._on_failed(error)
 
         self._worker.run(self, lambda: service.verify(account_id), done, failed)
+
+    @Slot()
+    def check_health_of_selected(self) -> None:
+        """The account diagnostic (accounts check) on the worker lane; the answer in a box."""
+        account = self.selected_account()
+        if account is None:
+            return
+        from desktop_app.ui.account_health import health_box
+
+        self.model.set_busy(account.id, True)
+        service, name = self.service, account.display_name or account.handle
+
+        def done(health: AccountHealth) -> None:
+            self.model.set_busy(account.id, False)
+            self.health_box = health_box(self, name, health)
+            self.health_box.open()
+
+        def failed(error: Exception) -> None:
+            self.model.set_busy(account.id, False)
+            self._on_failed(error)
+
+        self._worker.run(self, lambda: service.check(account.id), done, failed)
 
     @Slot()
     def remove_selected(self) -> None:

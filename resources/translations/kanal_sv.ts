@@ -248,9 +248,52 @@
     </message>
 </context>
 <context>
+    <name>AccountHealth</name>
+    <message>
+        <location filename="../../desktop_app/ui/account_health.py" line="+19"/>
+        <source>Needs action</source>
+        <translation>Behöver åtgärdas</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Note</source>
+        <translation>Observera</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>What to do: %1</source>
+        <translation>Gör så här: %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Nothing to report.</source>
+        <translation>Inget att rapportera.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Account check: %1</source>
+        <translation>Kontroll av konto: %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 works as Kanal needs.</source>
+        <translation>%1 fungerar som Kanal behöver.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 needs attention.</source>
+        <translation>%1 behöver åtgärdas.</translation>
+    </message>
+</context>
+<context>
     <name>AccountsView</name>
     <message>
-        <location filename="../../desktop_app/ui/accounts_view.py" line="+372"/>
+        <location filename="../../desktop_app/ui/accounts_view.py" line="+373"/>
         <source>Accounts</source>
         <translation>Konton</translation>
     </message>
@@ -291,6 +334,16 @@
     </message>
     <message>
         <location line="+2"/>
+        <source>Account check…</source>
+        <translation>Kontrollera konto…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Token, expiry, permissions and rate limits, each with what to do</source>
+        <translation>Token, giltighetstid, behörigheter och anropsgränser, var och en med vad du kan göra</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Check all</source>
         <translation>Kontrollera alla</translation>
     </message>
@@ -305,7 +358,7 @@
         <translation>Ta bort…</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+40"/>
         <source>Working</source>
         <translation>Fungerar</translation>
     </message>
@@ -330,12 +383,12 @@
         <translation>Inte kontrollerat ännu</translation>
     </message>
     <message>
-        <location line="+121"/>
+        <location line="+122"/>
         <source>{name}: {status}</source>
         <translation>{name}: {status}</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+42"/>
         <source>Remove account</source>
         <translation>Ta bort konto</translation>
     </message>

@@ -337,3 +337,21 @@ def test_placeholder_avatar_shows_the_initial(qtbot: QtBot) -> None:
     }
     assert "#0a7aff" in colours and "#ffffff" in colours  # Bluesky blue with a white letter
     assert centre.alpha() == 255
+
+
+def test_account_check_shows_each_finding_with_what_to_do(
+    qtbot: QtBot, view: AccountsView, sandbox: SandboxServer
+) -> None:
+    connect_in_background(qtbot, view, sandbox)
+    view.refresh()
+    qtbot.waitUntil(lambda: len(view.accounts()) == 3, timeout=WAIT_MS)
+    facebook = row_of(view, Network.FACEBOOK)
+    view.list.setCurrentIndex(view.model.index(view.accounts().index(facebook)))
+    assert view.health_button.isEnabled()
+    view.health_button.click()
+    qtbot.waitUntil(lambda: view.health_box is not None, timeout=WAIT_MS)
+    box = view.health_box
+    assert box is not None
+    assert facebook.display_name in box.windowTitle()
+    assert box.informativeText()  # the findings, e.g. the token's expiry and the permissions
+    box.close()
