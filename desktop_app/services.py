@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from desktop_app.engine.connectors import AccountConnectors
     from desktop_app.engine.inbox_actions import InboxActions
     from desktop_app.engine.outbox import Outbox, OutboxCallbacks, OutboxSettings
+    from desktop_app.engine.records.keeper import SnapshotKeeper
     from desktop_app.engine.sync import SyncCallbacks, SyncEngine, SyncSettings
     from desktop_app.networks.base import Connector
     from desktop_app.secrets import SecretStore
@@ -105,6 +106,7 @@ class EnginesStopped(RuntimeError):
 class _Engines:
     outbox: Outbox
     sync: SyncEngine
+    snapshots: SnapshotKeeper
 
 
 @dataclass
@@ -241,7 +243,11 @@ class Services:
             except BaseException:
                 outbox.stop()
                 raise
-            self._engines = _Engines(outbox, sync)
+            from desktop_app.engine.records.keeper import SnapshotKeeper
+
+            keeper = SnapshotKeeper(store)  # the periodic PDF/A snapshots of the public record
+            keeper.start()
+            self._engines = _Engines(outbox, sync, keeper)
             return True
 
     def stop_engines(self) -> None:
@@ -250,6 +256,7 @@ class Services:
             self._engines_stopped = True
             engines, self._engines = self._engines, None
         if engines is not None:
+            engines.snapshots.stop()
             engines.sync.stop()
             engines.outbox.stop()
 

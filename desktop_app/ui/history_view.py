@@ -87,26 +87,17 @@ def batch_of(store: Store, publication_id: str) -> list[Publication]:
 
 
 def export_history(store: Store, filters: HistoryFilter, fmt: str, output: Path) -> int:
+    """The same export as `kanal history export`: posts, replies, moderation, disposals, the
+    channel register and the audit trail with its head, in the records language (a setting of
+    its own, Swedish by default, whatever the window's language)."""
     # Loaded on first use: the PDF library costs a third of a second the first frame never needs.
-    from desktop_app.engine.export import ExportRequest, export
+    from desktop_app.engine.export import export
+    from desktop_app.engine.records.gather import gather
 
     with store.unit_of_work(read_only=True) as uow:
-        publications = uow.publications.history(filters)
-        _count, problems = uow.audit.verify()
-        events = uow.audit.list(since=filters.since, until=filters.until)
-    export(
-        ExportRequest(
-            publications=publications,
-            audit_events=events,
-            chain_intact=not problems,
-            since=filters.since,
-            until=filters.until,
-            lang="sv" if QLocale().language() == QLocale.Language.Swedish else "en",
-        ),
-        fmt,
-        output,
-    )
-    return len(publications)
+        request = gather(uow, filters)
+    export(request, fmt, output)
+    return len(request.publications)
 
 
 class OutboxReports(QObject):
