@@ -164,6 +164,11 @@ def comparable(text: str) -> str:
     return normalise_text(_LEADING_MENTIONS.sub("", text.strip()))
 
 
+def _x_time(moment: datetime | None) -> str | None:
+    """X's RFC 3339 form, in UTC, whole seconds."""
+    return None if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 class XConnector:
     """One X user, posting with OAuth 2.0 user tokens or OAuth 1.0a keys."""
 
@@ -184,6 +189,7 @@ class XConnector:
         self._sleep = sleep
         self._lock = threading.RLock()
         self._me: dict[str, Any] | None = None
+        self._horizon: datetime | None = None  # how far back the first sync reads
         self._oauth1: OAuth1 | None = None
         consumer_key = secrets.get("consumer_key")
         if consumer_key:
@@ -524,6 +530,10 @@ class XConnector:
         }
         if state.get("since_id"):
             params["since_id"] = state["since_id"]
+        elif state.get("start") or self._horizon is not None:
+            # The first sync reads back to the horizon, page by page (X keeps start_time on
+            # every page of one walk); later syncs continue from since_id.
+            params["start_time"] = state.get("start") or _x_time(self._horizon)
         if state.get("token"):
             params["pagination_token"] = state["token"]
         body = self._call("GET", f"2/users/{me['id']}/mentions", params=params)
@@ -543,9 +553,15 @@ class XConnector:
         next_token = meta.get("next_token")
         if next_token:
             next_state = {"since_id": state.get("since_id"), "token": next_token, "newest": newest}
+            if params.get("start_time"):
+                next_state["start"] = params["start_time"]
         else:
             next_state = {"since_id": newest or state.get("since_id")}
         return InboxPage(items, encode_cursor(next_state), bool(next_token))
+
+    def set_horizon(self, since: datetime) -> None:
+        """The first sync reads mentions back to ``since`` (networks.common.WalksBack)."""
+        self._horizon = since
 
     def _item(self, tweet: dict[str, Any], users: dict[str, Any], my_id: str) -> RemoteItem:
         author = users.get(str(tweet.get("author_id")), {})

@@ -390,15 +390,18 @@ def test_first_sync_walks_back_so_120_mentions_from_before_it_all_arrive(
         store.dispose()
 
 
-def test_first_sync_stops_at_the_horizon(sandbox: SandboxServer, data_dir: Path) -> None:
-    ids = add_accounts(sandbox, data_dir, networks=("mastodon",))
+@pytest.mark.parametrize("network", ["mastodon", "bluesky", "x"])
+def test_first_sync_stops_at_the_horizon(
+    sandbox: SandboxServer, data_dir: Path, network: str
+) -> None:
+    ids = add_accounts(sandbox, data_dir, networks=(network,))
     old = [
-        str(sandbox.stage_public(platform="mastodon", kind="mention", text=f"Gammal {n}")["id"])
+        str(sandbox.stage_public(platform=network, kind="mention", text=f"Gammal {n}")["id"])
         for n in range(5)
     ]
     sandbox.advance(hours=72)
     recent = [
-        str(sandbox.stage_public(platform="mastodon", kind="mention", text=f"Ny {n}")["id"])
+        str(sandbox.stage_public(platform=network, kind="mention", text=f"Ny {n}")["id"])
         for n in range(5)
     ]
     store = open_store(data_dir)
@@ -412,7 +415,7 @@ def test_first_sync_stops_at_the_horizon(sandbox: SandboxServer, data_dir: Path)
             clock=lambda: datetime.fromtimestamp(sandbox.clock.now(), UTC),
         )
         (result,) = engine.sync()
-        kept = _account_items(store, ids["mastodon"])
+        kept = _account_items(store, ids[network])
         assert set(recent) <= set(kept) and not set(old) & set(kept), result
     finally:
         store.dispose()
