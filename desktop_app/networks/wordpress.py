@@ -129,6 +129,7 @@ class WordPressConnector:
         self._api_root: str | None = None
         self._me: int | None = None
         self._zone: tzinfo | None = None
+        self._horizon: datetime | None = None  # how far back the first sync reads
         self._lock = threading.Lock()
         username = secrets.require("username")
         password = secrets.require("application_password")
@@ -403,8 +404,14 @@ class WordPressConnector:
             legacy = parse_time(state["after"])
             since = legacy + timedelta(seconds=1) if legacy else None
         if since is None:
+            since = self._horizon  # the first sync reads back to the horizon, not all history
+        if since is None:
             return None
         return local_after(since, self._site_zone())
+
+    def set_horizon(self, since: datetime) -> None:
+        """The first sync reads comments back to ``since`` (networks.common.WalksBack)."""
+        self._horizon = since
 
     def _comment_page(self, params: dict[str, Any]) -> tuple[list[Any], int]:
         response = self._call("GET", "wp/v2/comments", params=params, ok=(200, 400))

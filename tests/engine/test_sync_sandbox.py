@@ -30,6 +30,7 @@ from desktop_app.store.database import Store
 from desktop_app.store.inbox import InboxRepository
 from tests.support.engine import KEYRING_BACKEND, add_accounts, connector_factory, open_store
 from tests.support.inbox_sandbox import (
+    KINDS,
     all_items,
     fast_engine,
     reference_store,
@@ -390,18 +391,20 @@ def test_first_sync_walks_back_so_120_mentions_from_before_it_all_arrive(
         store.dispose()
 
 
-@pytest.mark.parametrize("network", ["mastodon", "bluesky", "x"])
+@pytest.mark.parametrize("network", ["mastodon", "bluesky", "x", "wordpress"])
 def test_first_sync_stops_at_the_horizon(
     sandbox: SandboxServer, data_dir: Path, network: str
 ) -> None:
     ids = add_accounts(sandbox, data_dir, networks=(network,))
     old = [
-        str(sandbox.stage_public(platform=network, kind="mention", text=f"Gammal {n}")["id"])
+        str(
+            sandbox.stage_public(platform=network, kind=KINDS[network][0], text=f"Gammal {n}")["id"]
+        )
         for n in range(5)
     ]
     sandbox.advance(hours=72)
     recent = [
-        str(sandbox.stage_public(platform=network, kind="mention", text=f"Ny {n}")["id"])
+        str(sandbox.stage_public(platform=network, kind=KINDS[network][0], text=f"Ny {n}")["id"])
         for n in range(5)
     ]
     store = open_store(data_dir)
