@@ -200,7 +200,7 @@ class Services:
         window passes its database lane; by default it runs in the calling thread)."""
         from desktop_app.engine.accounts import AccountService, direct_access
 
-        return AccountService(access or direct_access(self.store()), self.secrets)
+        return AccountService(access or direct_access(self.store()), self.secrets, actor=self.actor)
 
     def export(self) -> ModuleType:
         """The history export (JSON, CSV, PDF); loaded on first use (PDF is heavy)."""

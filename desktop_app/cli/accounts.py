@@ -167,7 +167,7 @@ def _service(ctx: CliContext) -> AccountService:
     def on_store(job: Callable[[Store], T], /) -> T:
         return job(ctx.store())  # opened on first use only
 
-    return AccountService(on_store, SecretStore())
+    return AccountService(on_store, SecretStore(), actor=ctx.actor)
 
 
 def _add(args: argparse.Namespace, ctx: CliContext) -> int:

@@ -156,11 +156,14 @@ class AccountService:
         secrets: SecretStore,
         http_factory: HttpFactory = HttpClient,
         clock: Callable[[], datetime] = _utc_now,
+        actor: str | None = None,
     ) -> None:
+        """``actor``: the acting person the audit trail names (the services' one)."""
         self.store_access = store_access
         self.secrets = secrets
         self._http_factory = http_factory
         self._clock = clock
+        self.actor = actor
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -383,7 +386,9 @@ class AccountService:
         from desktop_app.domain.audit import AuditKind
         from desktop_app.store.records_accounts import archive_account
 
-        who = actor or _acting_user()
+        who = actor or self.actor
+        if not who:
+            raise ValueError("the audit trail needs to know who removes the account")
 
         def job(store: Store) -> Account:
             with store.unit_of_work() as uow:
@@ -410,15 +415,6 @@ class AccountService:
         except Exception as error:
             raise SecretsLeftBehind(account, str(error)) from None
         return account
-
-
-def _acting_user() -> str:
-    import getpass
-
-    try:
-        return getpass.getuser() or "unknown"
-    except (OSError, KeyError):
-        return "unknown"
 
 
 BROWSER_SIGN_IN = frozenset({Network.X, Network.FACEBOOK, Network.MASTODON})

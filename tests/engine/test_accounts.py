@@ -61,7 +61,9 @@ def keyring_backend() -> MemoryKeyring:
 
 @pytest.fixture
 def service(store: Store, keyring_backend: MemoryKeyring) -> AccountService:
-    return AccountService(direct_access(store), SecretStore(keyring_backend), fast_http)
+    return AccountService(
+        direct_access(store), SecretStore(keyring_backend), fast_http, actor="karin"
+    )
 
 
 def credentials(info: dict[str, Any]) -> dict[str, str]:

@@ -92,7 +92,9 @@ def view(
     answers: Answers,
 ) -> Iterator[AccountsView]:
     def service() -> AccountService:
-        return AccountService(worker_store_access(worker), SecretStore(keyring_backend), fast_http)
+        return AccountService(
+            worker_store_access(worker), SecretStore(keyring_backend), fast_http, actor="karin"
+        )
 
     widget = AccountsView(
         worker,
