@@ -67,6 +67,7 @@ if TYPE_CHECKING:
     from desktop_app.engine.avatars import AvatarCache
     from desktop_app.networks.health import AccountHealth
     from desktop_app.ui.account_dialog import AccountDialog
+    from desktop_app.ui.channel_register import ChannelRegisterDialog
 
 OpenUrl = Callable[[str], object]
 NETWORK_NAMES: dict[Network, str] = {
@@ -409,6 +410,12 @@ class AccountsView(QWidget):
         )
         self.health_button.clicked.connect(self.check_health_of_selected)
         self.health_box: QMessageBox | None = None  # the last check's answer, while open
+        self.register_button = QPushButton(self.tr("Channel register…"))
+        self.register_button.setToolTip(
+            self.tr("Purpose, responsible person, start date and moderation notice (BBS law §3)")
+        )
+        self.register_button.clicked.connect(self.edit_register_of_selected)
+        self.register_dialog: ChannelRegisterDialog | None = None
         self.verify_all_button = QPushButton(self.tr("Check all"))
         self.verify_all_button.clicked.connect(self.verify_all)
         self.sign_in_button = QPushButton(self.tr("Sign in again…"))
@@ -420,6 +427,7 @@ class AccountsView(QWidget):
             self.add_button,
             self.verify_button,
             self.health_button,
+            self.register_button,
             self.verify_all_button,
             self.sign_in_button,
             self.remove_button,
@@ -512,6 +520,7 @@ class AccountsView(QWidget):
         has_one = account is not None
         self.verify_button.setEnabled(has_one)
         self.health_button.setEnabled(has_one)
+        self.register_button.setEnabled(has_one)
         self.remove_button.setEnabled(has_one)
         self.sign_in_button.setEnabled(has_one)
         self.verify_all_button.setEnabled(bool(self.model.rowCount()))
@@ -595,6 +604,23 @@ class AccountsView(QWidget):
             self._on_failed(error)
 
         self._worker.run(self, lambda: service.verify(account_id), done, failed)
+
+    @Slot()
+    def edit_register_of_selected(self) -> None:
+        """The selected account's entry in the channel register, edited in a dialog."""
+        account = self.selected_account()
+        if account is None:
+            return
+        from desktop_app.ui.channel_register import ChannelRegisterDialog
+
+        actor = self.service.actor or ""
+        self.register_dialog = ChannelRegisterDialog(
+            self._worker, account.id, account.display_name or account.handle, actor, self
+        )
+        self.register_dialog.saved.connect(
+            lambda _entry: self._show_message(self.tr("The channel register was saved."))
+        )
+        self.register_dialog.open()
 
     @Slot()
     def check_health_of_selected(self) -> None:

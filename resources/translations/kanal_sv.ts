@@ -293,7 +293,7 @@
 <context>
     <name>AccountsView</name>
     <message>
-        <location filename="../../desktop_app/ui/accounts_view.py" line="+373"/>
+        <location filename="../../desktop_app/ui/accounts_view.py" line="+374"/>
         <source>Accounts</source>
         <translation>Konton</translation>
     </message>
@@ -344,6 +344,16 @@
     </message>
     <message>
         <location line="+4"/>
+        <source>Channel register…</source>
+        <translation>Kanalregister…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Purpose, responsible person, start date and moderation notice (BBS law §3)</source>
+        <translation>Syfte, ansvarig person, startdatum och moderationsregler (BBS-lagen 3 §)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Check all</source>
         <translation>Kontrollera alla</translation>
     </message>
@@ -358,7 +368,7 @@
         <translation>Ta bort…</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+41"/>
         <source>Working</source>
         <translation>Fungerar</translation>
     </message>
@@ -383,12 +393,17 @@
         <translation>Inte kontrollerat ännu</translation>
     </message>
     <message>
-        <location line="+122"/>
+        <location line="+123"/>
         <source>{name}: {status}</source>
         <translation>{name}: {status}</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+25"/>
+        <source>The channel register was saved.</source>
+        <translation>Kanalregistret sparades.</translation>
+    </message>
+    <message>
+        <location line="+34"/>
         <source>Remove account</source>
         <translation>Ta bort konto</translation>
     </message>
@@ -411,6 +426,85 @@
         <location line="+15"/>
         <source>Could not reach the platform: {reason}</source>
         <translation>Kunde inte nå plattformen: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>ChannelRegisterDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/channel_register.py" line="+52"/>
+        <source>Channel register: %1</source>
+        <translation>Kanalregister: %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Purpose of the channel</source>
+        <translation>Kanalens syfte</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Responsible person</source>
+        <translation>Ansvarig person</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+26"/>
+        <source>Start date</source>
+        <translation>Startdatum</translation>
+    </message>
+    <message>
+        <location line="-23"/>
+        <source>Moderation notice shown to the public</source>
+        <translation>Moderationsregler som visas för allmänheten</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>What is removed and why, as the public reads it (BBS law §3)</source>
+        <translation>Vad som tas bort och varför, så som allmänheten läser det (BBS-lagen 3 §)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Status of the channel</source>
+        <translation>Kanalens status</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Active</source>
+        <translation>Aktiv</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Paused</source>
+        <translation>Pausad</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Closed</source>
+        <translation>Avslutad</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Purpose</source>
+        <translation>Syfte</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Responsible</source>
+        <translation>Ansvarig</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Moderation notice</source>
+        <translation>Moderationsregler</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location line="+60"/>
+        <source>Could not be saved: %1</source>
+        <translation>Kunde inte sparas: %1</translation>
     </message>
 </context>
 <context>
@@ -980,7 +1074,7 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../desktop_app/ui/history_view.py" line="+161"/>
+        <location filename="../../desktop_app/ui/history_view.py" line="+152"/>
         <source>Time</source>
         <translation>Tid</translation>
     </message>

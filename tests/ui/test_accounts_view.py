@@ -22,6 +22,7 @@ from desktop_app.engine.accounts import AccountService
 from desktop_app.practice import sign_in_presets
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.secrets import SecretStore
+from desktop_app.store.database import Store
 from desktop_app.ui.account_dialog import AccountDialog
 from desktop_app.ui.account_jobs import worker_store_access
 from desktop_app.ui.accounts_view import STATUS_TEXT_ROLE, AccountsView, loopback_only
@@ -357,3 +358,34 @@ def test_account_check_shows_each_finding_with_what_to_do(
     assert facebook.display_name in box.windowTitle()
     assert box.informativeText()  # the findings, e.g. the token's expiry and the permissions
     box.close()
+
+
+def test_the_channel_register_is_edited_in_accounts_and_audited(
+    qtbot: QtBot, view: AccountsView, sandbox: SandboxServer, worker: TaskRunner
+) -> None:
+    connect_in_background(qtbot, view, sandbox)
+    view.refresh()
+    qtbot.waitUntil(lambda: len(view.accounts()) == 3, timeout=WAIT_MS)
+    x = row_of(view, Network.X)
+    view.list.setCurrentIndex(view.model.index(view.accounts().index(x)))
+    view.register_button.click()
+    dialog = view.register_dialog
+    assert dialog is not None
+    qtbot.waitUntil(dialog.purpose.isEnabled, timeout=WAIT_MS)
+    assert x.display_name in dialog.windowTitle()
+    dialog.purpose.setText("Driftinformation och snabba svar")
+    dialog.responsible.setText("Karin Ek, kommunikationsavdelningen")
+    dialog.notice.setPlainText("Vi tar bort inlägg som bryter mot lag eller våra regler.")
+    dialog.status.setCurrentIndex(dialog.status.findData("paused"))
+    with qtbot.waitSignal(dialog.saved, timeout=WAIT_MS) as saved:
+        dialog.save()
+    assert saved.args[0]["purpose"] == "Driftinformation och snabba svar"
+
+    def audit_kinds(store: Store) -> list[str]:
+        with store.unit_of_work(read_only=True) as uow:
+            return [e.kind for e in uow.audit.list() if e.subject_id == x.id]
+
+    kinds: list[list[str]] = []
+    worker.submit(view, audit_kinds, kinds.append)
+    qtbot.waitUntil(lambda: bool(kinds), timeout=WAIT_MS)
+    assert "register_changed" in kinds[0]

@@ -85,3 +85,21 @@ def update_channel(
         details={"before": before, "after": after},
     )
     return after
+
+
+def channel_entry(uow: UnitOfWork, account_id: str) -> dict[str, Any]:
+    """One account's entry as it stands (a new account's empty one, started when it was added)."""
+    account = uow.accounts.get(account_id)
+    if account is None:
+        raise RegisterError(f"no account with id {account_id}")
+    row = RecordsRepository(uow).channel(account_id)
+    if row is not None:
+        return _record(row)
+    return {
+        "account_id": account_id,
+        "purpose": "",
+        "responsible": "",
+        "start_date": account.created_at.date().isoformat(),
+        "moderation_notice": "",
+        "status": "active",
+    }
