@@ -29,9 +29,12 @@ if TYPE_CHECKING:
     from desktop_app.engine.outbox import Outbox, OutboxCallbacks, OutboxSettings
     from desktop_app.engine.records.keeper import SnapshotKeeper
     from desktop_app.engine.sync import SyncCallbacks, SyncEngine, SyncSettings
+    from desktop_app.engine.team.loop import TeamSyncLoop
+    from desktop_app.engine.team.service import TeamService
     from desktop_app.networks.base import Connector
     from desktop_app.secrets import SecretStore
     from desktop_app.store.database import Store
+    from desktop_app.store.team_store import TeamStore
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +105,10 @@ class EnginesStopped(RuntimeError):
     """The outbox and the sync are not running (not started yet, or stopped for good)."""
 
 
+class TeamNotConfigured(RuntimeError):
+    """This desk has no team store (no --team-url / KANAL_TEAM_URL)."""
+
+
 @dataclass
 class _Engines:
     outbox: Outbox
@@ -128,6 +135,9 @@ class Services:
     _inbox_actions: InboxActions | None = field(default=None, init=False, repr=False)
     _engines: _Engines | None = field(default=None, init=False, repr=False)
     _engines_stopped: bool = field(default=False, init=False, repr=False)
+    _team: TeamService | None = field(default=None, init=False, repr=False)
+    _team_store: TeamStore | None = field(default=None, init=False, repr=False)
+    _team_loop: TeamSyncLoop | None = field(default=None, init=False, repr=False)
     _lock: threading.RLock = field(default_factory=threading.RLock, init=False, repr=False)
 
     # ----- the store ----------------------------------------------------------------------
@@ -148,8 +158,38 @@ class Services:
         self.stop_engines()
         with self._lock:
             store, self._store = self._store, None
+            team_store, self._team_store = self._team_store, None
+        if team_store is not None:
+            team_store.dispose()
         if store is not None:
             store.dispose()
+
+    # ----- the department's team store --------------------------------------------------------
+
+    @property
+    def has_team(self) -> bool:
+        return bool(self.config.team_url)
+
+    def team(self) -> TeamService:
+        """This desk as a member of the department (roles, review, notes); needs --team-url.
+
+        Built once; works offline on the desk's copy, the team store is reached on sync."""
+        from desktop_app.engine.team.service import TeamService
+        from desktop_app.store.team_store import TeamStore
+
+        with self._lock:
+            if self._team is None:
+                if not self.config.team_url:
+                    raise TeamNotConfigured("no team store is set (--team-url or KANAL_TEAM_URL)")
+                self._team_store = TeamStore(self.config.team_url, pooled=False)
+                self._team = TeamService(self.store(), self._team_store, self.actor)
+            return self._team
+
+    def poke_team_sync(self) -> None:
+        """Push and pull now (a submission or a decision was just made here)."""
+        loop = self._team_loop
+        if loop is not None:
+            loop.poke()
 
     # ----- what the layers below offer ------------------------------------------------------
 
@@ -247,6 +287,14 @@ class Services:
 
             keeper = SnapshotKeeper(store)  # the periodic PDF/A snapshots of the public record
             keeper.start()
+            if self.config.team_url:
+                from desktop_app.engine.team.loop import TeamSyncLoop
+                from desktop_app.engine.team.sync import TeamSync
+
+                team = self.team()
+                assert self._team_store is not None
+                self._team_loop = TeamSyncLoop(TeamSync(store, self._team_store, team))
+                self._team_loop.start()
             self._engines = _Engines(outbox, sync, keeper)
             return True
 
@@ -255,6 +303,9 @@ class Services:
         with self._lock:
             self._engines_stopped = True
             engines, self._engines = self._engines, None
+        loop, self._team_loop = self._team_loop, None
+        if loop is not None:
+            loop.stop()
         if engines is not None:
             engines.snapshots.stop()
             engines.sync.stop()

@@ -1709,6 +1709,114 @@
     </message>
 </context>
 <context>
+    <name>ReviewView</name>
+    <message>
+        <location filename="../../desktop_app/ui/review_view.py" line="+64"/>
+        <source>Review</source>
+        <translation>Granska</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Drafts waiting for review</source>
+        <translation>Utkast som väntar på granskning</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Nothing waits for review.</source>
+        <translation>Inget väntar på granskning.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The draft and how it measures on each network</source>
+        <translation>Utkastet och hur det mäts i varje nätverk</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Reason for rejecting</source>
+        <translation>Skäl för att avslå</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Why it is rejected (the drafter sees this)</source>
+        <translation>Varför det avslås (skribenten ser detta)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Note on the draft</source>
+        <translation>Anteckning om utkastet</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A note for the team</source>
+        <translation>En anteckning till gruppen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Approve</source>
+        <translation>Godkänn</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Reject</source>
+        <translation>Avslå</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Add note</source>
+        <translation>Lägg till anteckning</translation>
+    </message>
+    <message>
+        <location line="+69"/>
+        <source>%1 · submitted by %2, %3</source>
+        <translation>%1 · inskickat av %2, %3</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>conflicting edit</source>
+        <translation>motstridig ändring</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>fits</source>
+        <translation>ryms</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>too long</source>
+        <translation>för långt</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Note from %1: %2</source>
+        <translation>Anteckning från %1: %2</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Conflicting edit by %1</source>
+        <translation>Motstridig ändring av %1</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Write why it is rejected: the drafter sees it.</source>
+        <translation>Skriv varför det avslås: skribenten ser det.</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Approved: it can be published now.</source>
+        <translation>Godkänt: det kan publiceras nu.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Rejected: the drafter sees your reason.</source>
+        <translation>Avslaget: skribenten ser ditt skäl.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Not done: %1</source>
+        <translation>Inte gjort: %1</translation>
+    </message>
+</context>
+<context>
     <name>ScheduledModel</name>
     <message>
         <location filename="../../desktop_app/ui/scheduled_view.py" line="+63"/>
