@@ -285,6 +285,19 @@ class AuditRepository:
         row = self._session.get(AuditHeadRow, 1)
         return None if row is None else (row.seq, row.hash)
 
+    def adopt_unsealed_chain(self, key: ChainKey) -> int:
+        """Sealing starts now: an unsealed chain's events 1..head are marked as written before
+        it (``legacy_seq``) and its head is sealed. Only for a key this machine has just made
+        (the first Kanal on a desk whose keyring was not there before): with a key that already
+        existed, an unsealed head is a rewritten one and stays reported. Returns legacy_seq."""
+        head = self._session.get(AuditHeadRow, 1)
+        if head is None or head.seal:
+            return 0 if head is None else int(head.legacy_seq or 0)
+        head.legacy_seq = head.seq
+        head.seal = head_seal(key, head.seq, head.hash, head.legacy_seq)
+        self._session.flush()
+        return int(head.legacy_seq)
+
     def chain_head(self) -> ChainHead | None:
         """The head row as it is stored (with its seal): what exports print as the anchor."""
         row = self._session.get(AuditHeadRow, 1)

@@ -335,3 +335,35 @@ def test_rewriting_the_whole_chain_as_if_from_before_sealing_is_detected(
     code, report, _ = _verify(tmp_path, capsys)
     assert code == 1
     assert "earlier check on this computer" in json.dumps(report, ensure_ascii=False)
+
+
+def test_a_chain_written_before_the_desk_had_a_keyring_is_adopted_when_the_key_is_made(
+    tmp_path: Path,
+) -> None:
+    """A desk without a keyring wrote unsealed events; when its keyring appears, Kanal makes
+    the key and sealing starts at the head: the chain verifies, later events are sealed."""
+    from desktop_app.engine.records.chain_keys import use_keyring_chain_key
+    from desktop_app.secrets import SecretStore
+    from desktop_app.store.audit import bind_chain_keys
+    from tests.support.memory_keyring import MemoryKeyring
+
+    data = tmp_path / "desk"
+    store = Store(f"sqlite:///{(data / 'kanal.sqlite3').as_posix()}", data)
+    store.migrate()
+    try:
+        with store.unit_of_work() as uow:
+            for n in range(3):
+                uow.audit.append("published", actor="anna", subject_type="publication",
+                                 subject_id=f"p{n}", details={"n": n})  # fmt: skip
+        use_keyring_chain_key(store, SecretStore(MemoryKeyring()))
+        with store.unit_of_work() as uow:
+            uow.audit.append("published", actor="anna", subject_type="publication",
+                             subject_id="p3", details={"n": 3})  # fmt: skip
+        with store.unit_of_work(read_only=True) as uow:
+            report = uow.audit.verify_report()
+            head = uow.audit.chain_head()
+        assert report.problems == [] and report.sealed, report
+        assert head is not None and head.legacy_seq == 3 and head.seal
+    finally:
+        bind_chain_keys(store.engine, None)
+        store.dispose()

@@ -34,6 +34,7 @@ class KeyringChainKeys:
         self._secrets = secrets
         self._lock = threading.Lock()
         self._key: ChainKey | None = None
+        self.created = False  # whether this process made the key (no keyring entry before)
 
     def current(self) -> ChainKey | None:
         with self._lock:
@@ -42,9 +43,11 @@ class KeyringChainKeys:
                     from desktop_app.secrets import SecretStore
 
                     self._secrets = SecretStore()
+                existed = self._secrets.get(KEYRING_OWNER, KEYRING_NAME) is not None
                 value = self._secrets.get_or_create(
                     KEYRING_OWNER, KEYRING_NAME, lambda: token_source.token_hex(32)
                 )
+                self.created = not existed
                 self._key = ChainKey(bytes.fromhex(value))
             return self._key
 
@@ -65,5 +68,17 @@ class KeyringChainKeys:
 
 
 def use_keyring_chain_key(store: Store, secrets: SecretStore | None = None) -> None:
-    """Seal ``store``'s audit chain with the keyring's chain key (composition root, once)."""
-    bind_chain_keys(store.engine, KeyringChainKeys(secrets))
+    """Seal ``store``'s audit chain with the keyring's chain key (composition root, once).
+
+    On a desk whose keyring had no key yet (it is made now), the chain written so far is
+    adopted: sealing starts at its current head. A keyring that cannot be read leaves the
+    chain unsealed, as before (``history verify`` says so), and Kanal keeps working."""
+    keys = KeyringChainKeys(secrets)
+    bind_chain_keys(store.engine, keys)
+    try:
+        key = keys.current()
+    except Exception:  # no usable keyring: events stay unsealed, nothing stops
+        return
+    if key is not None and keys.created:
+        with store.unit_of_work() as uow:
+            uow.audit.adopt_unsealed_chain(key)
