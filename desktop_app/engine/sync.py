@@ -36,6 +36,7 @@ import math
 import queue
 import random
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
@@ -158,8 +159,12 @@ class _DaemonWorkers:
         self._tasks: queue.SimpleQueue[tuple[Future[object], Callable[[], object]] | None]
         self._tasks = queue.SimpleQueue()
         self._workers = workers
-        for index in range(workers):
-            threading.Thread(target=self._work, name=f"kanal-sync-{index}", daemon=True).start()
+        self._threads = [
+            threading.Thread(target=self._work, name=f"kanal-sync-{index}", daemon=True)
+            for index in range(workers)
+        ]
+        for thread in self._threads:
+            thread.start()
 
     def submit(self, task: Callable[[], object]) -> Future[object]:
         future: Future[object] = Future()
@@ -176,10 +181,14 @@ class _DaemonWorkers:
             except BaseException as error:  # handed to the coordinator, never lost
                 future.set_exception(error)
 
-    def shutdown(self) -> None:
-        """Idle workers end; a worker still busy ends when its task does."""
+    def shutdown(self, settle_s: float = 1.0) -> None:
+        """Idle workers end (joined, up to ``settle_s`` in all); a worker still busy on a hanging
+        request is left to end when its task does, so it never holds the caller."""
         for _ in range(self._workers):
             self._tasks.put(None)
+        deadline = time.monotonic() + settle_s
+        for thread in self._threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
 
 
 @dataclass(frozen=True)

@@ -113,8 +113,11 @@ class RedactingFilter(logging.Filter):
         record.msg = redact(message, self._secrets())
         record.args = None
         if record.exc_info and record.exc_info[1] is not None:
-            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
-            record.exc_info = None
+            # Formatters print exc_text when it is set, so the traceback is written redacted
+            # (also when another handler formatted it first); exc_info stays, because the
+            # record is shared with every other handler.
+            text = record.exc_text or logging.Formatter().formatException(record.exc_info)
+            record.exc_text = redact(text, self._secrets())
         return True
 
 

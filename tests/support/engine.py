@@ -74,8 +74,13 @@ def add_accounts(
 
 
 def open_store(data_dir: Path) -> Store:
+    """The desk's store as Kanal opens it: migrated, its audit chain sealed with the keyring's
+    key (the test's file keyring), so what a test writes and what `kanal` writes agree."""
+    from desktop_app.engine.records.chain_keys import use_keyring_chain_key
+
     store = Store(f"sqlite:///{(data_dir / 'kanal.sqlite3').as_posix()}", data_dir=data_dir)
     store.migrate()
+    use_keyring_chain_key(store)
     return store
 
 
