@@ -4,6 +4,7 @@ drafter's desk. Real PostgreSQL team store, real SQLite desks."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from tests.support.team import Desk, desk, sandbox, team_url
 __all__ = ["sandbox", "team_url"]  # fixtures
 
 WAIT_MS = 20_000
+# KANAL_WRITE_SCREENSHOTS=1 writes the review queue's picture for the README and the docs.
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "review-queue.png"
 pytestmark = pytest.mark.postgres
 
 
@@ -75,6 +78,13 @@ def test_a_submitted_draft_is_reviewed_in_the_window(
     view.list.setCurrentRow([view.list.item(i).data(256) for i in range(2)].index(first["id"]))
     preview = view.preview.toPlainText()
     assert "mastodon:" in preview and "x:" in preview and "too long" in preview  # 330 > 280
+    if os.environ.get("KANAL_WRITE_SCREENSHOTS"):
+        view.resize(1100, 720)
+        view.note.setText("Kolla datumet med badhuset först")
+        qtbot.wait(50)
+        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        assert view.grab().toImage().save(str(SCREENSHOT))
+        view.note.clear()
 
     with qtbot.waitSignal(view.decided, timeout=WAIT_MS) as decided:
         view.approve_selected()
