@@ -49,7 +49,7 @@ class ReviewView(QWidget):
     def __init__(
         self,
         worker: TaskRunner,
-        team: Callable[[], TeamService],
+        team: Callable[[], TeamService] | None,
         display_zone: QTimeZone,
         poke_sync: Callable[[], None] = lambda: None,
         parent: QWidget | None = None,
@@ -67,6 +67,14 @@ class ReviewView(QWidget):
         self.list.setAccessibleName(self.tr("Drafts waiting for review"))
         self.list.currentItemChanged.connect(lambda *_: self._show_selected())
         self.empty_label = QLabel(self.tr("Nothing waits for review."), self)
+        self.empty_label.setWordWrap(True)
+        if team is None:
+            self.empty_label.setText(
+                self.tr(
+                    "Reviewing is for a department that shares a team store: IT sets its "
+                    "address (organisation policy, or --team-url)."
+                )
+            )
         self.preview = QPlainTextEdit(self)
         self.preview.setReadOnly(True)
         self.preview.setTabChangesFocus(True)
@@ -116,6 +124,8 @@ class ReviewView(QWidget):
     @Slot()
     def refresh(self) -> None:
         team = self._team
+        if team is None:
+            return
 
         def job(store: Store) -> Queue:
             queue = team().review_queue()
@@ -199,9 +209,9 @@ class ReviewView(QWidget):
     @Slot()
     def note_selected(self) -> None:
         draft_id, text = self.selected_id(), self.note.text().strip()
-        if draft_id is None or not text:
-            return
         team = self._team
+        if draft_id is None or not text or team is None:
+            return
 
         def done(_note: object) -> None:
             self.note.clear()
@@ -214,9 +224,9 @@ class ReviewView(QWidget):
 
     def _decide(self, outcome: str, act: Callable[[TeamService, str], object]) -> None:
         draft_id = self.selected_id()
-        if draft_id is None:
-            return
         team = self._team
+        if draft_id is None or team is None:
+            return
 
         def job(_store: Store) -> object:
             return act(team(), draft_id)

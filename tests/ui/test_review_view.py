@@ -25,7 +25,6 @@ __all__ = ["sandbox", "team_url"]  # fixtures
 WAIT_MS = 20_000
 # KANAL_WRITE_SCREENSHOTS=1 writes the review queue's picture for the README and the docs.
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "review-queue.png"
-pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
@@ -58,6 +57,7 @@ def publisher_window(qtbot: QtBot, desks: tuple[Desk, Desk]) -> Iterator[ReviewV
     store.dispose()
 
 
+@pytest.mark.postgres
 def test_a_submitted_draft_is_reviewed_in_the_window(
     qtbot: QtBot, desks: tuple[Desk, Desk], publisher_window: ReviewView
 ) -> None:
@@ -108,3 +108,15 @@ def test_a_submitted_draft_is_reviewed_in_the_window(
         "pia",
         "Datumet stämmer inte, kolla med badhuset",
     )
+
+
+def test_without_a_team_store_the_section_says_what_it_needs(qtbot: QtBot) -> None:
+    runner = TaskRunner()
+    view = ReviewView(runner, None, display_zone())
+    qtbot.addWidget(view)
+    view.show()
+    view.start()
+    assert "team store" in view.empty_label.text()
+    assert view.list.count() == 0 and not view.approve_button.isEnabled()
+    view.shutdown()
+    runner.close()
