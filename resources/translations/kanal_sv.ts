@@ -1726,7 +1726,12 @@
         <translation>Inget väntar på granskning.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
+        <source>Reviewing is for a department that shares a team store: IT sets its address (organisation policy, or --team-url).</source>
+        <translation>Granskning är till för en avdelning som delar en gruppdatabas: IT anger dess adress (organisationens policy eller --team-url).</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>The draft and how it measures on each network</source>
         <translation>Utkastet och hur det mäts i varje nätverk</translation>
     </message>
@@ -1766,7 +1771,7 @@
         <translation>Lägg till anteckning</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+71"/>
         <source>%1 · submitted by %2, %3</source>
         <translation>%1 · inskickat av %2, %3</translation>
     </message>

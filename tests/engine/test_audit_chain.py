@@ -111,9 +111,13 @@ def test_removed_events_are_reported() -> None:
 
 
 def _store(tmp_path: Path) -> Store:
+    """The store as Kanal opens it: its chain sealed with the keyring's key, as `kanal` does."""
+    from desktop_app.engine.records.chain_keys import use_keyring_chain_key
+
     data = tmp_path / "kanal-data"
     store = Store(f"sqlite:///{data / 'kanal.sqlite3'}", data_dir=data)
     store.migrate("heads")
+    use_keyring_chain_key(store)
     return store
 
 

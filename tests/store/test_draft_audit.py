@@ -38,7 +38,11 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def store(data_dir: Path, clock: FakeClock) -> Iterator[Store]:
+    """Sealed with the keyring's key, as `kanal history verify` (run in-process below) reads it."""
+    from desktop_app.engine.records.chain_keys import use_keyring_chain_key
+
     store = make_store(data_dir, clock)
+    use_keyring_chain_key(store)
     yield store
     store.dispose()
 
