@@ -25,7 +25,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QImageReader, QPixmap, QTextCursor
+from PySide6.QtGui import QImageReader, QKeySequence, QPixmap, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateTimeEdit,
@@ -52,6 +52,7 @@ from desktop_app.domain.publications import Publication, PublishBlocked
 from desktop_app.ui import draft_jobs
 from desktop_app.ui.draft_jobs import DraftRef, DraftSnapshot
 from desktop_app.ui.formatting import ui_locale
+from desktop_app.ui.schedule_guard import publish_label
 from desktop_app.ui.targets import (
     NETWORK_ORDER,
     network_label,
@@ -104,6 +105,7 @@ class ComposerWidget(QWidget):
     draft_saved = Signal(str)
     loaded = Signal(str)
     published = Signal(str)
+    targets_changed = Signal()  # ticked accounts changed (the schedule note depends on them)
 
     def __init__(
         self,
@@ -248,6 +250,13 @@ class ComposerWidget(QWidget):
         self._schedule_zone_label = QLabel(self.tr("Local time ({zone})").format(zone=zone_name))
         self._schedule_zone_label.setObjectName("hint")
         schedule_layout.addWidget(self._schedule_zone_label)
+        # What the window says about the chosen time (refused, or kept by this computer).
+        self.schedule_note = QLabel()
+        self.schedule_note.setObjectName("scheduleNote")
+        self.schedule_note.setWordWrap(True)
+        self.schedule_note.setStyleSheet("color: #7a3e00;")
+        self.schedule_note.hide()
+        schedule_layout.addWidget(self.schedule_note)
         right.addWidget(schedule_box)
 
         images_box = QGroupBox(self.tr("Images"))
@@ -308,6 +317,9 @@ class ComposerWidget(QWidget):
         self._publish_button.clicked.connect(self.publish)
         publish_row.addWidget(self._publish_button)
         outer.addLayout(publish_row)
+        # Asked before anything goes public (schedule sense, confirmation); the window sets it.
+        self.before_publish: Callable[[], bool] | None = None
+        self._set_up_keyboard()
         self._update_publish_button()
 
     # ----- public API -----------------------------------------------------------------------
@@ -375,6 +387,8 @@ class ComposerWidget(QWidget):
         """
         publisher = self._publisher
         if publisher is None or not self.can_publish():
+            return
+        if self.before_publish is not None and not self.before_publish():
             return
         for timer in (self._quiet_timer, self._max_timer, self._retry_timer):
             timer.stop()
@@ -809,6 +823,7 @@ class ComposerWidget(QWidget):
         self._mark_dirty()
 
     def _update_for_targets(self) -> None:
+        self.targets_changed.emit()
         networks = self.chosen_networks()
         blog = Network.WORDPRESS in networks
         self._title_label.setVisible(blog)
@@ -867,6 +882,7 @@ class ComposerWidget(QWidget):
 
     def _add_variant_editor(self, network: Network, text: str) -> QPlainTextEdit:
         editor = QPlainTextEdit()
+        editor.setTabChangesFocus(True)
         editor.setPlainText(text)
         editor.setAccessibleName(
             self.tr("Post text for {network}").format(network=network_label(network))
@@ -954,6 +970,7 @@ class ComposerWidget(QWidget):
     @Slot(bool)
     def _on_schedule_toggled(self, checked: bool) -> None:
         self._schedule_edit.setEnabled(checked)
+        self._update_publish_button()
         if checked and not self._loading:
             self._schedule_edit.setDateTime(self._next_full_hour())
         self._mark_dirty()
@@ -1120,7 +1137,19 @@ class ComposerWidget(QWidget):
 
     # ----- publishing -----------------------------------------------------------------------
 
+    def _set_up_keyboard(self) -> None:
+        """Names for screen readers, Tab leaving the editors, Ctrl+Enter publishing."""
+        self._message.setAccessibleName(self.tr("Message about the draft"))
+        self._publish_status.setAccessibleName(self.tr("Publishing status"))
+        self._tabs.setAccessibleName(self.tr("Text per network"))
+        self._body_edit.setTabChangesFocus(True)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.publish)
+
     def _update_publish_button(self) -> None:
+        self._publish_button.setText(publish_label(self._schedule_check.isChecked()))
         self._publish_button.setVisible(self._publisher is not None)
         self._publish_button.setEnabled(self.can_publish())
         if self._publisher is not None and not self.can_publish() and not self._publishing:

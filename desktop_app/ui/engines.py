@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, Signal
 
 from desktop_app.domain.accounts import Account, AccountStatus
 from desktop_app.domain.publications import Publication
-from desktop_app.services import EnginesStopped, Services
+from desktop_app.services import Services
 from desktop_app.ui.history_view import OutboxReports
 from desktop_app.ui.inbox.jobs import SyncBridge
 from desktop_app.ui.tasks import TaskRunner
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from desktop_app.store.database import Store
 
 log = logging.getLogger(__name__)
-
 
 
 class WindowEngines(QObject):

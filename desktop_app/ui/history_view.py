@@ -350,6 +350,7 @@ class HistoryView(QWidget):
         detail_actions = QHBoxLayout()
         self.open_button = QPushButton(self.tr("&Open the live post"))
         self.retry_button = QPushButton()
+        self.retry_button.setAccessibleName(self.tr("Retry the failed"))
         detail_actions.addWidget(self.open_button)
         detail_actions.addWidget(self.retry_button)
         detail_actions.addStretch(1)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSize, QTimer, QTimeZone, Signal, Slot
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, QTimeZone, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -23,12 +23,17 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.accounts import Account
 from desktop_app.domain.publications import Publication
+from desktop_app.policy import load_policy
 from desktop_app.ui import draft_jobs
 from desktop_app.ui.accounts_view import AccountsView
 from desktop_app.ui.composer import ComposerWidget
 from desktop_app.ui.connectivity import ConnectivityMonitor
 from desktop_app.ui.drafts_view import DraftsView
 from desktop_app.ui.event_log import EventLog
+from desktop_app.ui.keyboard import focus_main_control, let_tab_leave_text_editors
+from desktop_app.ui.preferences import PreferencesStore
+from desktop_app.ui.publish_gate import PublishGate
+from desktop_app.ui.shortcuts_dialog import ShortcutsDialog
 from desktop_app.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -131,6 +136,14 @@ class MainWindow(QMainWindow):
 
         self.composer = ComposerWidget(worker, data_dir, display_zone, author)
         self.drafts = DraftsView(worker, display_zone, author)
+        self.preferences_store = PreferencesStore(data_dir, load_policy())
+        self.preferences = self.preferences_store.load()
+        self.publish_gate = PublishGate(
+            self.composer,
+            display_zone,
+            lambda: self._accounts,
+            lambda: self.preferences.confirm_before_publishing,
+        )
         sections: list[tuple[str, QWidget]] = [
             (self.tr("Inbox"), inbox_view),
             (self.tr("Compose"), self.composer),
@@ -147,6 +160,8 @@ class MainWindow(QMainWindow):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self)
             shortcut.activated.connect(self._section_selector(index))
         self.sidebar.currentRowChanged.connect(self._on_section_changed)
+        self._section_names = [name for name, _widget in sections]
+        self._install_keyboard()
 
         self.online_label = QLabel(self.tr("Checking connection…"))
         self.online_label.setObjectName("onlineStatus")
@@ -189,7 +204,39 @@ class MainWindow(QMainWindow):
     # ----- sections -------------------------------------------------------------------------
 
     def _section_selector(self, index: int) -> Callable[[], None]:
-        return lambda: self.show_section(index)
+        def select() -> None:
+            self.show_section(index)
+            self.focus_section()
+
+        return select
+
+    def _install_keyboard(self) -> None:
+        """Tab leaves text editors; F1 lists the shortcuts; choosing a section (Enter in the
+        sidebar, a click, Ctrl+number) puts focus on its main control, so j/k/r work at once.
+        Arrow keys in the sidebar only browse: focus stays there."""
+        let_tab_leave_text_editors(self)
+        overview = QShortcut(QKeySequence(Qt.Key.Key_F1), self)
+        overview.activated.connect(self.show_shortcuts)
+        self.sidebar.itemActivated.connect(lambda _item: self.focus_section())
+        self.sidebar.itemClicked.connect(lambda _item: self.focus_section())
+
+    def focus_section(self) -> None:
+        """Focus on the shown section's main control."""
+        preferred: dict[int, QWidget] = {
+            SECTION_INBOX: self.inbox_view.list,
+            SECTION_COMPOSE: self.composer.body_editor,
+        }
+        section = self.stack.currentWidget()
+        if section is not None:
+            focus_main_control(section, preferred.get(self.current_section()))
+
+    @Slot()
+    def show_shortcuts(self) -> ShortcutsDialog:
+        """The shortcut overview (F1); returned so tests can close it."""
+        dialog = ShortcutsDialog(self._section_names, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def show_section(self, index: int) -> None:
         self.sidebar.setCurrentRow(index)

@@ -4,7 +4,7 @@
 <context>
     <name>ComposerWidget</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/composer.py" line="+1107"/>
+        <location filename="../../desktop_app/ui/composer.py" line="+1121"/>
         <source>⚠ %n image(s) lack alt text. Describe every image; publishing will require it.</source>
         <translation>
             <numerusform>⚠ %n image lacks alt text. Describe every image; publishing will require it.</numerusform>
@@ -12,7 +12,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+78"/>
+        <location line="+90"/>
         <source>Scheduled for %n account(s); see Scheduled.</source>
         <translation>
             <numerusform>Scheduled for %n account; see Scheduled.</numerusform>
@@ -39,7 +39,7 @@
 <context>
     <name>ConversationPane</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/inbox/conversation.py" line="+337"/>
+        <location filename="../../desktop_app/ui/inbox/conversation.py" line="+359"/>
         <source>%n remote image(s) not loaded, to protect your privacy.</source>
         <translation>
             <numerusform>%n remote image not loaded, to protect your privacy.</numerusform>
@@ -50,7 +50,7 @@
 <context>
     <name>DraftsView</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/drafts_view.py" line="+343"/>
+        <location filename="../../desktop_app/ui/drafts_view.py" line="+355"/>
         <source>%n draft(s) in the trash</source>
         <translation>
             <numerusform>%n draft in the trash</numerusform>
@@ -69,7 +69,7 @@
 <context>
     <name>HistoryView</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/history_view.py" line="+428"/>
+        <location filename="../../desktop_app/ui/history_view.py" line="+440"/>
         <source>Exported %n publication(s) to {file}.</source>
         <translation>
             <numerusform>Exported %n publication to {file}.</numerusform>
@@ -104,7 +104,7 @@
 <context>
     <name>InboxNotifier</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/inbox/notifications.py" line="+74"/>
+        <location filename="../../desktop_app/ui/inbox/notifications.py" line="+79"/>
         <source>Kanal: %n unread</source>
         <translation>
             <numerusform>Kanal: %n unread</numerusform>
@@ -123,7 +123,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/main_window.py" line="+289"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="+336"/>
         <source>Sending queue: %n</source>
         <translation>
             <numerusform>Sending queue: %n</numerusform>
@@ -134,7 +134,7 @@
 <context>
     <name>ScheduledView</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/scheduled_view.py" line="+225"/>
+        <location filename="../../desktop_app/ui/scheduled_view.py" line="+227"/>
         <source>%n scheduled post(s)</source>
         <translation>
             <numerusform>%n scheduled post</numerusform>

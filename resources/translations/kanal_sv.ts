@@ -305,7 +305,12 @@
         <translation>Ta bort…</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+15"/>
+        <source>Accounts message</source>
+        <translation>Meddelande om kontona</translation>
+    </message>
+    <message>
+        <location line="+25"/>
         <source>Working</source>
         <translation>Fungerar</translation>
     </message>
@@ -364,18 +369,18 @@
     <name>ComposerWidget</name>
     <message>
         <location filename="../../desktop_app/ui/composer.py" line="+160"/>
-        <location line="+333"/>
+        <location line="+345"/>
         <source>New draft</source>
         <translation>Nytt utkast</translation>
     </message>
     <message>
-        <location line="-325"/>
-        <location line="+326"/>
+        <location line="-337"/>
+        <location line="+338"/>
         <source>Not saved yet</source>
         <translation>Inte sparat ännu</translation>
     </message>
     <message>
-        <location line="-324"/>
+        <location line="-336"/>
         <source>Save status</source>
         <translation>Sparstatus</translation>
     </message>
@@ -455,7 +460,7 @@
         <translation>Lokal tid ({zone})</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+12"/>
         <source>Images</source>
         <translation>Bilder</translation>
     </message>
@@ -505,7 +510,7 @@
         <translation>&amp;Publicera</translation>
     </message>
     <message>
-        <location line="+116"/>
+        <location line="+121"/>
         <source>Publishing…</source>
         <translation>Publicerar…</translation>
     </message>
@@ -521,13 +526,13 @@
     </message>
     <message>
         <location line="+7"/>
-        <location line="+61"/>
-        <location line="+291"/>
+        <location line="+60"/>
+        <location line="+294"/>
         <source>Draft</source>
         <translation>Utkast</translation>
     </message>
     <message>
-        <location line="-349"/>
+        <location line="-351"/>
         <source>Saved {time}</source>
         <translation>Sparat {time}</translation>
     </message>
@@ -542,7 +547,7 @@
         <translation>Inte sparat</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+9"/>
         <source>That draft no longer exists.</source>
         <translation>Utkastet finns inte längre.</translation>
     </message>
@@ -578,12 +583,12 @@
     </message>
     <message>
         <location line="+11"/>
-        <location line="+363"/>
+        <location line="+378"/>
         <source>Removed account</source>
         <translation>Borttaget konto</translation>
     </message>
     <message>
-        <location line="-325"/>
+        <location line="-339"/>
         <source>Length check for {network}</source>
         <translation>Längdkontroll för {network}</translation>
     </message>
@@ -608,7 +613,7 @@
         <translation>Anpassa texten för {network}</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Post text for {network}</source>
         <translation>Inläggets text för {network}</translation>
     </message>
@@ -648,7 +653,7 @@
         <translation>{network}: {length}/{limit} — tom</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+41"/>
         <source>Add images</source>
         <translation>Lägg till bilder</translation>
     </message>
@@ -691,7 +696,22 @@
         </translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+21"/>
+        <source>Message about the draft</source>
+        <translation>Meddelande om utkastet</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Publishing status</source>
+        <translation>Publiceringsstatus</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Text per network</source>
+        <translation>Text per nätverk</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>Tick at least one connected account.</source>
         <translation>Kryssa för minst ett anslutet konto.</translation>
     </message>
@@ -748,7 +768,7 @@
 <context>
     <name>ConversationPane</name>
     <message>
-        <location filename="../../desktop_app/ui/inbox/conversation.py" line="+195"/>
+        <location filename="../../desktop_app/ui/inbox/conversation.py" line="+194"/>
         <source>Write a reply…</source>
         <translation>Skriv ett svar…</translation>
     </message>
@@ -758,7 +778,7 @@
         <translation>Skicka svar</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>Conversation on</source>
         <translation>Konversation på</translation>
     </message>
@@ -797,8 +817,23 @@
         <source>Select an item to read it.</source>
         <translation>Välj ett inlägg i listan för att läsa det.</translation>
     </message>
+    <message>
+        <location line="+28"/>
+        <source>Conversation</source>
+        <translation>Konversation</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reply</source>
+        <translation>Svar</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ctrl+Enter sends the reply</source>
+        <translation>Ctrl+Enter skickar svaret</translation>
+    </message>
     <message numerus="yes">
-        <location line="+73"/>
+        <location line="+65"/>
         <source>%n remote image(s) not loaded, to protect your privacy.</source>
         <translation>
             <numerusform>%n extern bild har inte hämtats, för att skydda din integritet.</numerusform>
@@ -814,7 +849,7 @@
 <context>
     <name>DraftsModel</name>
     <message>
-        <location filename="../../desktop_app/ui/drafts_view.py" line="+92"/>
+        <location filename="../../desktop_app/ui/drafts_view.py" line="+95"/>
         <source>Text</source>
         <translation>Text</translation>
     </message>
@@ -842,7 +877,7 @@
 <context>
     <name>DraftsView</name>
     <message>
-        <location line="+79"/>
+        <location line="+85"/>
         <location line="+25"/>
         <source>Drafts</source>
         <translation>Utkast</translation>
@@ -888,17 +923,17 @@
         <translation>&amp;Återställ</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+69"/>
         <source>Draft duplicated.</source>
         <translation>Utkastet har duplicerats.</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Moved to the trash.</source>
         <translation>Flyttat till papperskorgen.</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Restored to the drafts.</source>
         <translation>Återställt till utkasten.</translation>
     </message>
@@ -927,7 +962,7 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../desktop_app/ui/history_view.py" line="+156"/>
+        <location filename="../../desktop_app/ui/history_view.py" line="+161"/>
         <source>Time</source>
         <translation>Tid</translation>
     </message>
@@ -952,7 +987,7 @@
         <translation>Resultat</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+69"/>
         <source>Scheduled for {time}</source>
         <translation>Schemalagt till {time}</translation>
     </message>
@@ -1026,12 +1061,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+102"/>
+        <location line="+103"/>
         <source>All accounts</source>
         <translation>Alla konton</translation>
     </message>
     <message>
-        <location line="-100"/>
+        <location line="-101"/>
         <source>&amp;From</source>
         <translation>&amp;Från</translation>
     </message>
@@ -1071,7 +1106,12 @@
         <translation>Ö&amp;ppna inlägget</translation>
     </message>
     <message>
-        <location line="+81"/>
+        <location line="+2"/>
+        <source>Retry the failed</source>
+        <translation>Försök igen med de misslyckade</translation>
+    </message>
+    <message>
+        <location line="+82"/>
         <source>Exporting…</source>
         <translation>Exporterar…</translation>
     </message>
@@ -1131,7 +1171,7 @@
 <context>
     <name>InboxNotifier</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/inbox/notifications.py" line="+74"/>
+        <location filename="../../desktop_app/ui/inbox/notifications.py" line="+79"/>
         <source>Kanal: %n unread</source>
         <translation>
             <numerusform>Kanal: %n oläst</numerusform>
@@ -1155,7 +1195,7 @@
 <context>
     <name>InboxView</name>
     <message>
-        <location filename="../../desktop_app/ui/inbox/view.py" line="+115"/>
+        <location filename="../../desktop_app/ui/inbox/view.py" line="+136"/>
         <source>Search authors and text  ( / )</source>
         <translation>Sök på avsändare och text  ( / )</translation>
     </message>
@@ -1196,12 +1236,12 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+256"/>
+        <location line="+292"/>
         <source>All accounts</source>
         <translation>Alla konton</translation>
     </message>
     <message>
-        <location line="-254"/>
+        <location line="-290"/>
         <source>All kinds</source>
         <translation>Alla typer</translation>
     </message>
@@ -1281,7 +1321,62 @@
         <translation>Tilldela mig</translation>
     </message>
     <message>
-        <location line="+138"/>
+        <location line="+86"/>
+        <source>Search the inbox</source>
+        <translation>Sök i inkorgen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Saved view</source>
+        <translation>Sparad vy</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Filter by network</source>
+        <translation>Filtrera på nätverk</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Filter by account</source>
+        <translation>Filtrera på konto</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Filter by kind</source>
+        <translation>Filtrera på typ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Filter by state</source>
+        <translation>Filtrera på status</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Only items from a date range</source>
+        <translation>Bara poster från ett datumintervall</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>First date of the range</source>
+        <translation>Intervallets första datum</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last date of the range</source>
+        <translation>Intervallets sista datum</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Inbox items, newest first</source>
+        <translation>Inkorgens poster, nyaste först</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Response times per account</source>
+        <translation>Svarstider per konto</translation>
+    </message>
+    <message>
+        <location line="+77"/>
         <source>Nothing here.</source>
         <translation>Här finns inget.</translation>
     </message>
@@ -1334,7 +1429,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="+96"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="+101"/>
         <source>Kanal</source>
         <translation>Kanal</translation>
     </message>
@@ -1354,7 +1449,7 @@
         <translation>Avsnitt</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+18"/>
         <source>Inbox</source>
         <translation>Inkorg</translation>
     </message>
@@ -1389,7 +1484,7 @@
         <translation>Ctrl+{number}</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <source>Checking connection…</source>
         <translation>Kontrollerar anslutningen…</translation>
     </message>
@@ -1399,7 +1494,7 @@
         <translation>Öppnar databasen…</translation>
     </message>
     <message>
-        <location line="+78"/>
+        <location line="+110"/>
         <source>Sending and inbox sync could not start: {reason}</source>
         <translation>Sändningen och hämtningen till inkorgen kunde inte starta: {reason}</translation>
     </message>
@@ -1531,20 +1626,118 @@
         <translation>Markera som skräp</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+18"/>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Reason</source>
+        <translation>Skäl</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose a reason…</source>
+        <translation>Välj ett skäl…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Explanation</source>
+        <translation>Förklaring</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Explain (required for “Other”)</source>
         <translation>Förklara (krävs för ”Annat”)</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+8"/>
         <source>Why? The reason and the item&apos;s content go to the audit trail.</source>
         <translation>Varför? Skälet och inläggets innehåll sparas i granskningsloggen.</translation>
     </message>
 </context>
 <context>
+    <name>ScheduleGuard</name>
+    <message>
+        <location filename="../../desktop_app/ui/schedule_guard.py" line="+30"/>
+        <source>{when} has already passed (it is now {now}). Choose a later time.</source>
+        <translation>{when} har redan passerat (nu är klockan {now}). Välj en senare tid.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{when} does not exist: the clocks jump forward then ({gap}). Choose another time.</source>
+        <translation>{when} finns inte: klockan ställs fram då ({gap}). Välj en annan tid.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{when} happens twice when the clocks go back. Choose a time outside that hour.</source>
+        <translation>{when} inträffar två gånger när klockan ställs tillbaka. Välj en tid utanför den timmen.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>That time is too far ahead. Choose a time within five years.</source>
+        <translation>Den tiden ligger för långt fram. Välj en tid inom fem år.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>That is not a date and time.</source>
+        <translation>Det är inte ett datum och en tid.</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>{networks} cannot hold a scheduled post: this computer sends it, so it must be on and Kanal running at that time.</source>
+        <translation>{networks} kan inte hålla ett schemalagt inlägg: den här datorn skickar det, så den måste vara på och Kanal igång vid den tiden.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>&amp;Schedule</source>
+        <translation>&amp;Schemalägg</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Publish</source>
+        <translation>&amp;Publicera</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Publish now to {accounts}? It will be public at once.</source>
+        <translation>Publicera nu på {accounts}? Inlägget blir offentligt direkt.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Schedule for {when} on {accounts}?</source>
+        <translation>Schemalägga till {when} på {accounts}?</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Schedule the post</source>
+        <translation>Schemalägg inlägget</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Publish the post</source>
+        <translation>Publicera inlägget</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Schedule</source>
+        <translation>Schemalägg</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Publish now</source>
+        <translation>Publicera nu</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Cancel</source>
+        <translation>Avbryt</translation>
+    </message>
+</context>
+<context>
     <name>ScheduledModel</name>
     <message>
-        <location filename="../../desktop_app/ui/scheduled_view.py" line="+61"/>
+        <location filename="../../desktop_app/ui/scheduled_view.py" line="+63"/>
         <source>When</source>
         <translation>När</translation>
     </message>
@@ -1666,6 +1859,65 @@
     </message>
 </context>
 <context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/shortcuts_dialog.py" line="+26"/>
+        <source>Show {section}</source>
+        <translation>Visa {section}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Next / previous control (also out of text fields)</source>
+        <translation>Nästa / föregående kontroll (även ut ur textfält)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Publish or schedule the post (Compose); send the reply (Inbox)</source>
+        <translation>Publicera eller schemalägg inlägget (Skriv); skicka svaret (Inkorg)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Next / previous inbox item</source>
+        <translation>Nästa / föregående post i inkorgen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Write a reply to the selected item</source>
+        <translation>Skriv ett svar på den markerade posten</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mark the selected item done</source>
+        <translation>Markera den markerade posten som klar</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Search the inbox</source>
+        <translation>Sök i inkorgen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This overview of shortcuts</source>
+        <translation>Den här översikten över kortkommandon</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <location line="+4"/>
+        <source>Keyboard shortcuts</source>
+        <translation>Kortkommandon</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Keys</source>
+        <translation>Tangenter</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Action</source>
+        <translation>Åtgärd</translation>
+    </message>
+</context>
+<context>
     <name>parent</name>
     <message>
         <location filename="../../desktop_app/ui/inbox/conversation.py" line="+8"/>
@@ -1680,6 +1932,11 @@
         <translation>Vill du öppna den här adressen i webbläsaren?
 
 %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/publish_gate.py" line="+27"/>
+        <source>The time cannot be used</source>
+        <translation>Tiden kan inte användas</translation>
     </message>
 </context>
 </TS>

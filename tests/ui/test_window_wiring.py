@@ -96,6 +96,7 @@ def window(
     services = window_services(config, secrets=secrets)
     main = main_window(services, worker)
     qtbot.addWidget(main)
+    main.publish_gate.confirm = lambda _parent, _accounts, _when: True  # "Publish now"
     main.engines.sync_bridge.run_done.connect(sync_runs.append)
     with qtbot.waitSignal(worker.store_opened, timeout=WAIT_MS):
         worker.open_store(services.store)

@@ -17,8 +17,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QImage, QTextDocument
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QImage, QKeySequence, QShortcut, QTextDocument
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -207,6 +207,7 @@ class ConversationPane(QWidget):
         layout.addWidget(self.blocked_note)
         layout.addWidget(self.reply_box)
         layout.addLayout(reply_row)
+        self._set_up_keyboard()
         self._labels = {
             "on_post": self.tr("Conversation on"),
             "hidden": self.tr("hidden"),
@@ -285,6 +286,25 @@ class ConversationPane(QWidget):
             return
         self.browser.granted[fetched.url] = fetched.image
         self._render()
+
+    def _set_up_keyboard(self) -> None:
+        """Names for screen readers; Tab leaves the reply box; Ctrl+Enter sends it."""
+        self.browser.setAccessibleName(self.tr("Conversation"))
+        self.reply_box.setAccessibleName(self.tr("Reply"))
+        self.reply_box.setAccessibleDescription(self.tr("Ctrl+Enter sends the reply"))
+        self.reply_box.setTabChangesFocus(True)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            send = QShortcut(QKeySequence(keys), self.reply_box)
+            send.setContext(Qt.ShortcutContext.WidgetShortcut)
+            send.activated.connect(self._send_from_keyboard)
+
+    def _send_from_keyboard(self) -> None:
+        if self.send_button.isEnabled():
+            self._send()
+
+    def focus_chain(self) -> list[QWidget]:
+        """The pane's controls in reading order, for the inbox's tab order."""
+        return [self.browser, self.reply_box, self.send_button]
 
     def focus_reply(self) -> None:
         self.reply_box.setFocus()
