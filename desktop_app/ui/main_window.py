@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QStackedWidget,
+    QSystemTrayIcon,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +34,7 @@ from desktop_app.ui.event_log import EventLog
 from desktop_app.ui.keyboard import focus_main_control, let_tab_leave_text_editors
 from desktop_app.ui.preferences import PreferencesStore
 from desktop_app.ui.publish_gate import PublishGate
+from desktop_app.ui.refusal_banner import RefusalBanner
 from desktop_app.ui.shortcuts_dialog import ShortcutsDialog
 from desktop_app.ui.tasks import TaskRunner
 
@@ -124,6 +126,8 @@ class MainWindow(QMainWindow):
 
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
+        self.refusal_banner = RefusalBanner(self._tray_message)
+        outer.addWidget(self.refusal_banner)
         outer.addLayout(body, 1)
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
@@ -184,6 +188,7 @@ class MainWindow(QMainWindow):
         worker.error_reported.connect(self._on_unhandled_error)
         worker.store_failed.connect(self._on_store_failed)
         self.drafts.open_requested.connect(self._open_draft_in_composer)
+        history_view.edit_requested.connect(self._open_draft_in_composer)
         self.composer.draft_saved.connect(self.drafts.model.refresh_draft)
         self.composer.draft_saved.connect(self._remember_open_draft)
         self.composer.loaded.connect(self._on_draft_loaded)
@@ -269,10 +274,42 @@ class MainWindow(QMainWindow):
         self.composer.set_publisher(engines.submit)
         engines.reports.queue_size_changed.connect(self.set_queue_length)
         engines.reports.publication_changed.connect(self._on_publication_changed)
+        engines.reports.publication_changed.connect(self.refusal_banner.publication_changed)
+        self.refusal_banner.count_changed.connect(self._show_sent_badge)
+        self.refusal_banner.edit_requested.connect(self._open_draft_in_composer)
+        self.refusal_banner.retry_requested.connect(self._retry_refused)
+        self.refusal_banner.sent_requested.connect(lambda: self.show_section(SECTION_SENT))
         engines.reports.account_paused.connect(self._on_account_paused)
         engines.start_failed.connect(self._on_engines_failed)
         self.inbox_view.connect_sync(engines.sync_bridge)
         self.inbox_view.sync_requested.connect(engines.request_sync)
+
+    def _tray_message(self, title: str, body: str) -> None:
+        notifier = self.inbox_view.notifier
+        tray = notifier.tray if notifier is not None else None
+        if tray is not None and QSystemTrayIcon.supportsMessages():
+            tray.showMessage(title, body, QSystemTrayIcon.MessageIcon.Warning, 10_000)
+
+    @Slot(int)
+    def _show_sent_badge(self, count: int) -> None:
+        """Sent carries the number of refused posts until they are dealt with."""
+        item = self.sidebar.item(SECTION_SENT)
+        name = self._section_names[SECTION_SENT]
+        item.setText(f"{name}  ⚠ {count}" if count else name)
+        item.setData(
+            Qt.ItemDataRole.AccessibleTextRole,
+            self.tr("%1, %n not published", "", count).replace("%1", name) if count else name,
+        )
+
+    @Slot(str)
+    def _retry_refused(self, draft_id: str) -> None:
+        engines = self.engines
+        self._worker.run(
+            self,
+            lambda: engines.retry_failed(draft_id),
+            lambda _result: self.show_status_message(self.tr("Sent again.")),
+            lambda error: self._on_unhandled_error(str(error) or type(error).__name__),
+        )
 
     @Slot(str)
     def _on_engines_failed(self, message: str) -> None:

@@ -69,7 +69,7 @@
 <context>
     <name>HistoryView</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/history_view.py" line="+440"/>
+        <location filename="../../desktop_app/ui/history_view.py" line="+448"/>
         <source>Exported %n publication(s) to {file}.</source>
         <translation>
             <numerusform>Exported %n publication to {file}.</numerusform>
@@ -77,7 +77,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+39"/>
+        <location line="+44"/>
         <source>Sending again to %n account(s).</source>
         <translation>
             <numerusform>Sending again to %n account.</numerusform>
@@ -85,7 +85,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+52"/>
+        <location line="+55"/>
         <source>&amp;Retry the failed (%n)</source>
         <translation>
             <numerusform>&amp;Retry the failed one (%n)</numerusform>
@@ -93,7 +93,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+20"/>
+        <location line="+21"/>
         <source>%n publication(s)</source>
         <translation>
             <numerusform>%n publication</numerusform>
@@ -123,11 +123,30 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/main_window.py" line="+336"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="+301"/>
+        <source>%1, %n not published</source>
+        <translation>
+            <numerusform>%1, %n not published</numerusform>
+            <numerusform>%1, %n not published</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+72"/>
         <source>Sending queue: %n</source>
         <translation>
             <numerusform>Sending queue: %n</numerusform>
             <numerusform>Sending queue: %n</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>RefusalBanner</name>
+    <message numerus="yes">
+        <location filename="../../desktop_app/ui/refusal_banner.py" line="+122"/>
+        <source>(%n more in Sent)</source>
+        <translation>
+            <numerusform>(%n more in Sent)</numerusform>
+            <numerusform>(%n more in Sent)</numerusform>
         </translation>
     </message>
 </context>

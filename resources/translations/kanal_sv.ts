@@ -962,7 +962,7 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../desktop_app/ui/history_view.py" line="+161"/>
+        <location filename="../../desktop_app/ui/history_view.py" line="+162"/>
         <source>Time</source>
         <translation>Tid</translation>
     </message>
@@ -1035,7 +1035,7 @@
 <context>
     <name>HistoryView</name>
     <message>
-        <location line="+30"/>
+        <location line="+33"/>
         <source>Sent</source>
         <translation>Skickat</translation>
     </message>
@@ -1061,12 +1061,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+103"/>
+        <location line="+107"/>
         <source>All accounts</source>
         <translation>Alla konton</translation>
     </message>
     <message>
-        <location line="-101"/>
+        <location line="-105"/>
         <source>&amp;From</source>
         <translation>&amp;Från</translation>
     </message>
@@ -1111,7 +1111,12 @@
         <translation>Försök igen med de misslyckade</translation>
     </message>
     <message>
-        <location line="+82"/>
+        <location line="+3"/>
+        <source>&amp;Edit and publish again</source>
+        <translation>&amp;Redigera och publicera igen</translation>
+    </message>
+    <message>
+        <location line="+83"/>
         <source>Exporting…</source>
         <translation>Exporterar…</translation>
     </message>
@@ -1124,7 +1129,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+39"/>
+        <location line="+44"/>
         <source>Sending again to %n account(s).</source>
         <translation>
             <numerusform>Skickar igen till %n konto.</numerusform>
@@ -1137,7 +1142,7 @@
         <translation>Välj ett inlägg för att se exakt vad som skickades.</translation>
     </message>
     <message numerus="yes">
-        <location line="+36"/>
+        <location line="+39"/>
         <source>&amp;Retry the failed (%n)</source>
         <translation>
             <numerusform>&amp;Försök igen med det misslyckade (%n)</numerusform>
@@ -1145,7 +1150,7 @@
         </translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Export the sent history</source>
         <translation>Exportera det skickade</translation>
     </message>
@@ -1236,12 +1241,12 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+292"/>
+        <location line="+297"/>
         <source>All accounts</source>
         <translation>Alla konton</translation>
     </message>
     <message>
-        <location line="-290"/>
+        <location line="-295"/>
         <source>All kinds</source>
         <translation>Alla typer</translation>
     </message>
@@ -1321,7 +1326,7 @@
         <translation>Tilldela mig</translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+91"/>
         <source>Search the inbox</source>
         <translation>Sök i inkorgen</translation>
     </message>
@@ -1429,7 +1434,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="+101"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="+103"/>
         <source>Kanal</source>
         <translation>Kanal</translation>
     </message>
@@ -1444,7 +1449,7 @@
         <translation>Övningsläge: du arbetar mot Kanals egna övningsplattformar. Inget du gör här når allmänheten.</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+19"/>
         <source>Sections</source>
         <translation>Avsnitt</translation>
     </message>
@@ -1493,8 +1498,21 @@
         <source>Opening the database…</source>
         <translation>Öppnar databasen…</translation>
     </message>
+    <message numerus="yes">
+        <location line="+127"/>
+        <source>%1, %n not published</source>
+        <translation>
+            <numerusform>%1, %n inte publicerat</numerusform>
+            <numerusform>%1, %n inte publicerade</numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+110"/>
+        <location line="+9"/>
+        <source>Sent again.</source>
+        <translation>Skickat igen.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Sending and inbox sync could not start: {reason}</source>
         <translation>Sändningen och hämtningen till inkorgen kunde inte starta: {reason}</translation>
     </message>
@@ -1654,6 +1672,87 @@
         <location line="+8"/>
         <source>Why? The reason and the item&apos;s content go to the audit trail.</source>
         <translation>Varför? Skälet och inläggets innehåll sparas i granskningsloggen.</translation>
+    </message>
+</context>
+<context>
+    <name>RefusalBanner</name>
+    <message>
+        <location filename="../../desktop_app/ui/refusal_banner.py" line="+45"/>
+        <source>Publication refused</source>
+        <translation>Publicering nekad</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Show in Sent</source>
+        <translation>Visa i Skickat</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Dismiss</source>
+        <translation>Stäng</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Dismiss the refusal message</source>
+        <translation>Stäng meddelandet om nekad publicering</translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>{network} refused the post to {account} as a duplicate: the same text was already posted. Change the text and publish again.</source>
+        <translation>{network} nekade inlägget till {account} som en dubblett: samma text har redan publicerats. Ändra texten och publicera igen.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{network} refused the post to {account}. Edit it, or retry if the reason has passed.</source>
+        <translation>{network} nekade inlägget till {account}. Redigera det, eller försök igen om orsaken har gått över.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Kanal stopped the post to {account} before sending: it breaks a rule of {network}. Edit it and publish again.</source>
+        <translation>Kanal stoppade inlägget till {account} innan det skickades: det bryter mot en regel för {network}. Redigera det och publicera igen.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The post to {account} waits: sign in to {network} again, then retry.</source>
+        <translation>Inlägget till {account} väntar: logga in på {network} igen och försök sedan igen.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The post to {account} on {network} was not published.</source>
+        <translation>Inlägget till {account} på {network} publicerades inte.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Kanal&apos;s check said: “{words}”</source>
+        <translation>Kanals kontroll svarade: ”{words}”</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{network} said: “{words}”</source>
+        <translation>{network} svarade: ”{words}”</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>(%n more in Sent)</source>
+        <translation>
+            <numerusform>(%n till i Skickat)</numerusform>
+            <numerusform>(%n till i Skickat)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Retry</source>
+        <translation>Försök igen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Edit and publish again</source>
+        <translation>Redigera och publicera igen</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Kanal: not published</source>
+        <translation>Kanal: inte publicerat</translation>
     </message>
 </context>
 <context>

@@ -318,6 +318,11 @@ class InboxView(QWidget):
         self.apply_filters()
         self.refresh_stats()
 
+    @property
+    def notifier(self) -> InboxNotifier | None:
+        """The tray notifier, which other window messages (refusals) also go through."""
+        return self._notifier
+
     def connect_sync(self, bridge: SyncBridge) -> None:
         bridge.page_stored.connect(self._page_stored)
         bridge.run_done.connect(lambda _results: self.refresh_stats())
