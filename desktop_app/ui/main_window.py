@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,8 +35,10 @@ from desktop_app.ui.event_log import EventLog
 from desktop_app.ui.keyboard import focus_main_control, let_tab_leave_text_editors
 from desktop_app.ui.preferences import PreferencesStore
 from desktop_app.ui.publish_gate import PublishGate
+from desktop_app.ui.quit_reminder import AskBeforeQuitting, ask_before_quitting, kept_locally
 from desktop_app.ui.refusal_banner import RefusalBanner
 from desktop_app.ui.shortcuts_dialog import ShortcutsDialog
+from desktop_app.ui.spelling_attach import Spelling
 from desktop_app.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -166,6 +169,11 @@ class MainWindow(QMainWindow):
         self.sidebar.currentRowChanged.connect(self._on_section_changed)
         self._section_names = [name for name, _widget in sections]
         self._install_keyboard()
+        self.ask_before_quitting: AskBeforeQuitting = ask_before_quitting  # tests answer it
+        self.spelling = Spelling(worker, self)
+        self.spelling.attach(self.composer.body_editor)
+        self.spelling.attach(inbox_view.conversation.reply_box)
+        self.spelling.load()
 
         self.online_label = QLabel(self.tr("Checking connection…"))
         self.online_label.setObjectName("onlineStatus")
@@ -464,8 +472,22 @@ class MainWindow(QMainWindow):
     # ----- closing --------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closed and not self._may_quit():
+            event.ignore()
+            return
         self.shutdown()
         super().closeEvent(event)
+
+    def _may_quit(self) -> bool:
+        """Reminds of scheduled posts only this computer can send; True: go ahead."""
+        if not self._store_ready:
+            return True
+        now = datetime.now(UTC)
+        try:
+            pending = self._worker.run_blocking(lambda store: kept_locally(store, now), 5.0)
+        except Exception:
+            return True
+        return not pending or self.ask_before_quitting(self, pending)
 
     def shutdown(self) -> None:
         """Save the draft, stop timers and join every thread this window started. Idempotent."""

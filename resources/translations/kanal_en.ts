@@ -123,7 +123,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/main_window.py" line="+301"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="+309"/>
         <source>%1, %n not published</source>
         <translation>
             <numerusform>%1, %n not published</numerusform>

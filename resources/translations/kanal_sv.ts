@@ -1434,7 +1434,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="+103"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="+106"/>
         <source>Kanal</source>
         <translation>Kanal</translation>
     </message>
@@ -1489,7 +1489,7 @@
         <translation>Ctrl+{number}</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+14"/>
         <source>Checking connection…</source>
         <translation>Kontrollerar anslutningen…</translation>
     </message>
@@ -1614,6 +1614,29 @@
         <location line="+1"/>
         <source>Blog (WordPress)</source>
         <translation>Blogg (WordPress)</translation>
+    </message>
+</context>
+<context>
+    <name>QuitReminder</name>
+    <message>
+        <location filename="../../desktop_app/ui/quit_reminder.py" line="+56"/>
+        <source>These scheduled posts are sent by this computer. If Kanal is not running at the time, they go out only when it next starts:</source>
+        <translation>De här schemalagda inläggen skickas av den här datorn. Om Kanal inte är igång vid tiden publiceras de först när Kanal startas nästa gång:</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Scheduled posts are waiting</source>
+        <translation>Schemalagda inlägg väntar</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Quit anyway</source>
+        <translation>Avsluta ändå</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Keep Kanal running</source>
+        <translation>Låt Kanal vara igång</translation>
     </message>
 </context>
 <context>

@@ -460,3 +460,32 @@ def test_a_duplicate_refusal_is_announced_badged_and_offers_editing_not_retry(
 
     banner.action_button.click()  # edit and publish again: the draft opens in the composer
     qtbot.waitUntil(lambda: window.current_section() == SECTION_COMPOSE, timeout=WAIT_MS)
+
+
+def test_quitting_with_a_post_only_this_computer_can_send_asks_first(
+    qtbot: QtBot,
+    window: MainWindow,
+    accounts: dict[Network, Account],
+) -> None:
+    composer = window.composer
+    composer.body_editor.setPlainText("Kommunfullmäktige i morgon #wiring-quit")
+    tick(qtbot, window, [accounts[Network.X]])
+    composer.set_schedule(datetime.now(UTC) + timedelta(hours=3))
+    assert "this computer sends it" in composer.schedule_note.text()  # warned when scheduling
+    qtbot.mouseClick(composer.publish_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: "Scheduled for 1 account" in composer.publish_status_text(), timeout=WAIT_MS
+    )
+    asked: list[int] = []
+
+    def stay(_parent: object, pending: object) -> bool:
+        asked.append(len(pending))  # type: ignore[arg-type]
+        return False
+
+    window.ask_before_quitting = stay  # type: ignore[assignment]
+    window.close()
+    assert asked == [1]
+    assert window.isVisible()  # kept running
+    window.ask_before_quitting = lambda _parent, _pending: True
+    window.close()
+    assert not window.isVisible()
