@@ -33,10 +33,11 @@ from desktop_app.ui.connectivity import ConnectivityMonitor
 from desktop_app.ui.drafts_view import DraftsView
 from desktop_app.ui.event_log import EventLog
 from desktop_app.ui.keyboard import focus_main_control, let_tab_leave_text_editors
-from desktop_app.ui.preferences import PreferencesStore
+from desktop_app.ui.preferences import Preferences, PreferencesStore
 from desktop_app.ui.publish_gate import PublishGate
 from desktop_app.ui.quit_reminder import AskBeforeQuitting, ask_before_quitting, kept_locally
 from desktop_app.ui.refusal_banner import RefusalBanner
+from desktop_app.ui.settings_view import SettingsView
 from desktop_app.ui.shortcuts_dialog import ShortcutsDialog
 from desktop_app.ui.spelling_attach import Spelling
 from desktop_app.ui.tasks import TaskRunner
@@ -59,12 +60,13 @@ SECTION_DRAFTS = 2
 SECTION_SCHEDULED = 3
 SECTION_SENT = 4
 SECTION_ACCOUNTS = 5
+SECTION_SETTINGS = 6
 NEW_SENT_ROWS_DELAY_MS = 400  # new publications while Sent is shown: one reload for a burst
 STATUS_MESSAGE_MS = 15_000
 
 
 class MainWindow(QMainWindow):
-    """Sidebar (Inbox, Compose, Drafts, Scheduled, Sent, Accounts), sections, status bar.
+    """Sidebar (Inbox, Compose, Drafts, Scheduled, Sent, Accounts, Settings), sections, status bar.
 
     Signals:
         closed(): the window has saved, stopped its timers and joined its threads.
@@ -145,6 +147,8 @@ class MainWindow(QMainWindow):
         self.drafts = DraftsView(worker, display_zone, author)
         self.preferences_store = PreferencesStore(data_dir, load_policy())
         self.preferences = self.preferences_store.load()
+        self.settings_view = SettingsView(self.preferences_store)
+        self.settings_view.changed.connect(self._on_preferences_changed)
         self.publish_gate = PublishGate(
             self.composer,
             display_zone,
@@ -158,6 +162,7 @@ class MainWindow(QMainWindow):
             (self.tr("Scheduled"), scheduled_view),
             (self.tr("Sent"), history_view),
             (self.tr("Accounts"), accounts_view),
+            (self.tr("Settings"), self.settings_view),
         ]
         for index, (name, widget) in enumerate(sections):
             item = QListWidgetItem(name)
@@ -292,7 +297,12 @@ class MainWindow(QMainWindow):
         self.inbox_view.connect_sync(engines.sync_bridge)
         self.inbox_view.sync_requested.connect(engines.request_sync)
 
+    def _on_preferences_changed(self, preferences: Preferences) -> None:
+        self.preferences = preferences
+
     def _tray_message(self, title: str, body: str) -> None:
+        if not self.preferences.notifications:
+            return
         notifier = self.inbox_view.notifier
         tray = notifier.tray if notifier is not None else None
         if tray is not None and QSystemTrayIcon.supportsMessages():
@@ -421,6 +431,7 @@ class MainWindow(QMainWindow):
     def _on_accounts(self, accounts: list[Account]) -> None:
         self._accounts = accounts
         self.composer.set_accounts(accounts)
+        self.settings_view.set_accounts(accounts)
         self.drafts.set_accounts(accounts)
         self.history_view.set_accounts(accounts)
         self.engines.accounts_changed(accounts)

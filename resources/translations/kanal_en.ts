@@ -123,7 +123,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/main_window.py" line="+309"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="+319"/>
         <source>%1, %n not published</source>
         <translation>
             <numerusform>%1, %n not published</numerusform>
@@ -158,6 +158,17 @@
         <translation>
             <numerusform>%n scheduled post</numerusform>
             <numerusform>%n scheduled posts</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SettingsView</name>
+    <message numerus="yes">
+        <location filename="../../desktop_app/ui/settings_view.py" line="+60"/>
+        <source>Every %n minute(s)</source>
+        <translation>
+            <numerusform>Every %n minute</numerusform>
+            <numerusform>Every %n minutes</numerusform>
         </translation>
     </message>
 </context>

@@ -1434,7 +1434,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="+106"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="+108"/>
         <source>Kanal</source>
         <translation>Kanal</translation>
     </message>
@@ -1454,7 +1454,7 @@
         <translation>Avsnitt</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+20"/>
         <source>Inbox</source>
         <translation>Inkorg</translation>
     </message>
@@ -1484,6 +1484,11 @@
         <translation>Konton</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Settings</source>
+        <translation>Inställningar</translation>
+    </message>
+    <message>
         <location line="+4"/>
         <source>Ctrl+{number}</source>
         <translation>Ctrl+{number}</translation>
@@ -1499,7 +1504,7 @@
         <translation>Öppnar databasen…</translation>
     </message>
     <message numerus="yes">
-        <location line="+127"/>
+        <location line="+132"/>
         <source>%1, %n not published</source>
         <translation>
             <numerusform>%1, %n inte publicerat</numerusform>
@@ -1978,6 +1983,107 @@
         <location line="+28"/>
         <source>Something went wrong: {reason}</source>
         <translation>Något gick fel: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsView</name>
+    <message>
+        <location filename="../../desktop_app/ui/settings_view.py" line="+39"/>
+        <source>Settings</source>
+        <translation>Inställningar</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Language of the window</source>
+        <translation>Fönstrets språk</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A new language is used from the next start.</source>
+        <translation>Ett nytt språk används från nästa start.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Accounts ticked for a new post</source>
+        <translation>Konton som kryssas i för ett nytt inlägg</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Images need alt text before publishing</source>
+        <translation>Bilder måste ha alternativtext innan de publiceras</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Desktop notifications (new inbox items, refused posts)</source>
+        <translation>Skrivbordsaviseringar (nya poster i inkorgen, nekade inlägg)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ask before anything is published or scheduled</source>
+        <translation>Fråga innan något publiceras eller schemaläggs</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>Every %n minute(s)</source>
+        <translation>
+            <numerusform>Varje minut</numerusform>
+            <numerusform>Var %n:e minut</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>How often the inbox is synced</source>
+        <translation>Hur ofta inkorgen synkroniseras</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Language:</source>
+        <translation>&amp;Språk:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Default accounts:</source>
+        <translation>&amp;Förvalda konton:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Alt text:</source>
+        <translation>Alternativtext:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Notifications:</source>
+        <translation>Aviseringar:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Publishing:</source>
+        <translation>Publicering:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Inbox &amp;sync:</source>
+        <translation>S&amp;ynkronisering av inkorgen:</translation>
+    </message>
+    <message>
+        <location line="+47"/>
+        <source>language</source>
+        <translation>språk</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>alt text</source>
+        <translation>alternativtext</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Set by your organisation</source>
+        <translation>Inställt av din organisation</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Set by your organisation and cannot be changed here: {settings}.</source>
+        <translation>Inställt av din organisation och kan inte ändras här: {settings}.</translation>
     </message>
 </context>
 <context>
