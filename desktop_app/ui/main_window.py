@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.accounts import Account
+from desktop_app.domain.inbox import InboxItem
 from desktop_app.domain.publications import Publication
 from desktop_app.policy import load_policy
 from desktop_app.ui import draft_jobs
@@ -37,6 +38,7 @@ from desktop_app.ui.preferences import Preferences, PreferencesStore
 from desktop_app.ui.publish_gate import PublishGate
 from desktop_app.ui.quit_reminder import AskBeforeQuitting, ask_before_quitting, kept_locally
 from desktop_app.ui.refusal_banner import RefusalBanner
+from desktop_app.ui.saved_replies import SavedRepliesButton, SavedRepliesStore
 from desktop_app.ui.settings_view import SettingsView
 from desktop_app.ui.shortcuts_dialog import ShortcutsDialog
 from desktop_app.ui.spelling_attach import Spelling
@@ -179,6 +181,13 @@ class MainWindow(QMainWindow):
         self.spelling.attach(self.composer.body_editor)
         self.spelling.attach(inbox_view.conversation.reply_box)
         self.spelling.load()
+        self.saved_replies = SavedRepliesButton(
+            SavedRepliesStore(data_dir),
+            inbox_view.conversation.reply_box,
+            lambda: inbox_view.conversation.item,
+            self._account_name_of,
+        )
+        inbox_view.conversation.add_reply_tool(self.saved_replies)
 
         self.online_label = QLabel(self.tr("Checking connection…"))
         self.online_label.setObjectName("onlineStatus")
@@ -296,6 +305,10 @@ class MainWindow(QMainWindow):
         engines.start_failed.connect(self._on_engines_failed)
         self.inbox_view.connect_sync(engines.sync_bridge)
         self.inbox_view.sync_requested.connect(engines.request_sync)
+
+    def _account_name_of(self, item: InboxItem) -> str:
+        account = next((a for a in self._accounts if a.id == item.account_id), None)
+        return (account.display_name or account.handle) if account else ""
 
     def _on_preferences_changed(self, preferences: Preferences) -> None:
         self.preferences = preferences

@@ -39,7 +39,7 @@
 <context>
     <name>ConversationPane</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/inbox/conversation.py" line="+359"/>
+        <location filename="../../desktop_app/ui/inbox/conversation.py" line="+368"/>
         <source>%n remote image(s) not loaded, to protect your privacy.</source>
         <translation>
             <numerusform>%n remote image not loaded, to protect your privacy.</numerusform>
@@ -123,7 +123,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/main_window.py" line="+319"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="+332"/>
         <source>%1, %n not published</source>
         <translation>
             <numerusform>%1, %n not published</numerusform>

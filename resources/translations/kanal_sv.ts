@@ -778,7 +778,7 @@
         <translation>Skicka svar</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+16"/>
         <source>Conversation on</source>
         <translation>Konversation på</translation>
     </message>
@@ -833,7 +833,7 @@
         <translation>Ctrl+Enter skickar svaret</translation>
     </message>
     <message numerus="yes">
-        <location line="+65"/>
+        <location line="+72"/>
         <source>%n remote image(s) not loaded, to protect your privacy.</source>
         <translation>
             <numerusform>%n extern bild har inte hämtats, för att skydda din integritet.</numerusform>
@@ -1434,7 +1434,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="+108"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="+110"/>
         <source>Kanal</source>
         <translation>Kanal</translation>
     </message>
@@ -1494,7 +1494,7 @@
         <translation>Ctrl+{number}</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+21"/>
         <source>Checking connection…</source>
         <translation>Kontrollerar anslutningen…</translation>
     </message>
@@ -1504,7 +1504,7 @@
         <translation>Öppnar databasen…</translation>
     </message>
     <message numerus="yes">
-        <location line="+132"/>
+        <location line="+136"/>
         <source>%1, %n not published</source>
         <translation>
             <numerusform>%1, %n inte publicerat</numerusform>
@@ -1781,6 +1781,63 @@
         <location line="+7"/>
         <source>Kanal: not published</source>
         <translation>Kanal: inte publicerat</translation>
+    </message>
+</context>
+<context>
+    <name>SavedRepliesButton</name>
+    <message>
+        <location filename="../../desktop_app/ui/saved_replies.py" line="+74"/>
+        <source>Saved replies</source>
+        <translation>Svarsmallar</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Insert a saved reply</source>
+        <translation>Infoga en svarsmall</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Manage saved replies…</source>
+        <translation>Hantera svarsmallar…</translation>
+    </message>
+</context>
+<context>
+    <name>SavedRepliesDialog</name>
+    <message>
+        <location line="+24"/>
+        <location line="+4"/>
+        <source>Saved replies</source>
+        <translation>Svarsmallar</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Name of the saved reply</source>
+        <translation>Svarsmallens namn</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Text of the saved reply</source>
+        <translation>Svarsmallens text</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Placeholders: {namn} the writer, {konto} our account, {datum} today</source>
+        <translation>Platshållare: {namn} den som skrev, {konto} vårt konto, {datum} dagens datum</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;New</source>
+        <translation>&amp;Ny</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Remove</source>
+        <translation>&amp;Ta bort</translation>
+    </message>
+    <message>
+        <location line="+47"/>
+        <source>New reply</source>
+        <translation>Nytt svar</translation>
     </message>
 </context>
 <context>

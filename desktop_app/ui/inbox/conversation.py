@@ -198,6 +198,7 @@ class ConversationPane(QWidget):
         self.send_button = QPushButton(self.tr("Send reply"), self)
         self.send_button.clicked.connect(self._send)
         reply_row = QHBoxLayout()
+        self._reply_row = reply_row  # tools beside the reply (saved replies) go in here
         reply_row.addWidget(self.counter, 1)
         reply_row.addWidget(self.send_button)
         layout = QVBoxLayout(self)
@@ -207,6 +208,7 @@ class ConversationPane(QWidget):
         layout.addWidget(self.blocked_note)
         layout.addWidget(self.reply_box)
         layout.addLayout(reply_row)
+        self._reply_tools: list[QWidget] = []
         self._set_up_keyboard()
         self._labels = {
             "on_post": self.tr("Conversation on"),
@@ -302,9 +304,16 @@ class ConversationPane(QWidget):
         if self.send_button.isEnabled():
             self._send()
 
+    def add_reply_tool(self, tool: QWidget) -> None:
+        """A control beside Send (saved replies), reached by Tab before it."""
+        self._reply_row.insertWidget(self._reply_row.count() - 1, tool)
+        self._reply_tools.append(tool)
+        QWidget.setTabOrder(self.reply_box, tool)
+        QWidget.setTabOrder(tool, self.send_button)
+
     def focus_chain(self) -> list[QWidget]:
         """The pane's controls in reading order, for the inbox's tab order."""
-        return [self.browser, self.reply_box, self.send_button]
+        return [self.browser, self.reply_box, *self._reply_tools, self.send_button]
 
     def focus_reply(self) -> None:
         self.reply_box.setFocus()
