@@ -48,10 +48,12 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.accounts import Account
 from desktop_app.domain.drafts import Attachment, Draft, DraftState
 from desktop_app.domain.networks import Network
+from desktop_app.domain.preview import PostPreview, PreviewImage
 from desktop_app.domain.publications import Publication, PublishBlocked
 from desktop_app.ui import draft_jobs
 from desktop_app.ui.draft_jobs import DraftRef, DraftSnapshot
 from desktop_app.ui.formatting import ui_locale
+from desktop_app.ui.preview_dialog import PreviewDialog, composer_previews
 from desktop_app.ui.schedule_guard import publish_label
 from desktop_app.ui.targets import (
     NETWORK_ORDER,
@@ -311,6 +313,10 @@ class ComposerWidget(QWidget):
         self._thread_check.hide()
         publish_row.addWidget(self._thread_check)
         publish_row.addStretch(1)
+        self._preview_button = QPushButton(self.tr("Pre&view…"))
+        self._preview_button.setToolTip(self.tr("How the post will look on each network"))
+        self._preview_button.clicked.connect(self.show_preview)
+        publish_row.addWidget(self._preview_button)
         self._publish_button = QPushButton(self.tr("&Publish"))
         self._publish_button.setObjectName("publishButton")
         self._publish_button.setDefault(True)
@@ -1136,6 +1142,28 @@ class ComposerWidget(QWidget):
         return self._message.text() if self._message.isVisibleTo(self) else ""
 
     # ----- publishing -----------------------------------------------------------------------
+
+    def previews(self) -> list[PostPreview]:
+        """How the draft will look on each chosen network (the preview dialog's content)."""
+        networks = self.chosen_networks()
+        common = self._body_edit.toPlainText()
+        texts = {}
+        for network in networks:
+            editor = self._variant_editors.get(network)
+            texts[network] = editor.toPlainText() if editor is not None else common
+        images = [
+            PreviewImage(a.stored_path, self._pending_alt_texts.get(a.id, a.alt_text))
+            for a in sorted(self._attachments.values(), key=lambda a: a.position)
+        ]
+        return composer_previews(
+            networks, texts, self._title_edit.text(), images, self._thread_check.isChecked()
+        )
+
+    def show_preview(self) -> PreviewDialog:
+        dialog = PreviewDialog(self.previews(), self._data_dir, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def _set_up_keyboard(self) -> None:
         """Names for screen readers, Tab leaving the editors, Ctrl+Enter publishing."""

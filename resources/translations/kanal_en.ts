@@ -4,7 +4,7 @@
 <context>
     <name>ComposerWidget</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/composer.py" line="+1121"/>
+        <location filename="../../desktop_app/ui/composer.py" line="+1127"/>
         <source>⚠ %n image(s) lack alt text. Describe every image; publishing will require it.</source>
         <translation>
             <numerusform>⚠ %n image lacks alt text. Describe every image; publishing will require it.</numerusform>
@@ -12,7 +12,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+90"/>
+        <location line="+112"/>
         <source>Scheduled for %n account(s); see Scheduled.</source>
         <translation>
             <numerusform>Scheduled for %n account; see Scheduled.</numerusform>

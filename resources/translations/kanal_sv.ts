@@ -368,19 +368,19 @@
 <context>
     <name>ComposerWidget</name>
     <message>
-        <location filename="../../desktop_app/ui/composer.py" line="+160"/>
-        <location line="+345"/>
+        <location filename="../../desktop_app/ui/composer.py" line="+162"/>
+        <location line="+349"/>
         <source>New draft</source>
         <translation>Nytt utkast</translation>
     </message>
     <message>
-        <location line="-337"/>
-        <location line="+338"/>
+        <location line="-341"/>
+        <location line="+342"/>
         <source>Not saved yet</source>
         <translation>Inte sparat ännu</translation>
     </message>
     <message>
-        <location line="-336"/>
+        <location line="-340"/>
         <source>Save status</source>
         <translation>Sparstatus</translation>
     </message>
@@ -506,6 +506,16 @@
     </message>
     <message>
         <location line="+5"/>
+        <source>Pre&amp;view…</source>
+        <translation>Förhands&amp;granska…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>How the post will look on each network</source>
+        <translation>Hur inlägget kommer att se ut på varje nätverk</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>&amp;Publish</source>
         <translation>&amp;Publicera</translation>
     </message>
@@ -583,12 +593,12 @@
     </message>
     <message>
         <location line="+11"/>
-        <location line="+378"/>
+        <location line="+400"/>
         <source>Removed account</source>
         <translation>Borttaget konto</translation>
     </message>
     <message>
-        <location line="-339"/>
+        <location line="-361"/>
         <source>Length check for {network}</source>
         <translation>Längdkontroll för {network}</translation>
     </message>
@@ -696,7 +706,7 @@
         </translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+43"/>
         <source>Message about the draft</source>
         <translation>Meddelande om utkastet</translation>
     </message>
@@ -1619,6 +1629,61 @@
         <location line="+1"/>
         <source>Blog (WordPress)</source>
         <translation>Blogg (WordPress)</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/preview_dialog.py" line="+37"/>
+        <location line="+3"/>
+        <source>Preview per network</source>
+        <translation>Förhandsgranskning per nätverk</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Preview for {network}</source>
+        <translation>Förhandsgranskning för {network}</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <location line="+2"/>
+        <source>Preview</source>
+        <translation>Förhandsgranskning</translation>
+    </message>
+    <message>
+        <location line="-1"/>
+        <source>Tick an account or a network to see a preview.</source>
+        <translation>Kryssa i ett konto eller ett nätverk för att se en förhandsgranskning.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Post {index} of {total}</source>
+        <translation>Inlägg {index} av {total}</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The text is too long for {network}: only the part above fits. Shorten it, customise it for {network}, or publish it as a thread.</source>
+        <translation>Texten är för lång för {network}: bara delen ovan får plats. Korta den, anpassa den för {network} eller publicera den som en tråd.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The text is too long for {network}: only the part above fits. Shorten it or customise it for {network}.</source>
+        <translation>Texten är för lång för {network}: bara delen ovan får plats. Korta den eller anpassa den för {network}.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Link card</source>
+        <translation>Länkkort</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Image {number} — alt text: “{alt}”</source>
+        <translation>Bild {number} — alternativtext: ”{alt}”</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Image {number} — ⚠ no alt text</source>
+        <translation>Bild {number} — ⚠ ingen alternativtext</translation>
     </message>
 </context>
 <context>
