@@ -2148,7 +2148,7 @@
         <location line="+3"/>
         <source>Every %n minute(s)</source>
         <translation>
-            <numerusform>Varje minut</numerusform>
+            <numerusform>Var %n:e minut</numerusform>
             <numerusform>Var %n:e minut</numerusform>
         </translation>
     </message>
