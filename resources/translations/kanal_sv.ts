@@ -2148,8 +2148,8 @@
         <location line="+3"/>
         <source>Every %n minute(s)</source>
         <translation>
-            <numerusform>Var %n:e minut</numerusform>
-            <numerusform>Var %n:e minut</numerusform>
+            <numerusform>Var %n minut</numerusform>
+            <numerusform>Var %n minuter</numerusform>
         </translation>
     </message>
     <message>
