@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, QTimeZone, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -29,6 +30,7 @@ from desktop_app.domain.publications import Publication
 from desktop_app.policy import load_policy
 from desktop_app.ui import draft_jobs
 from desktop_app.ui.accounts_view import AccountsView
+from desktop_app.ui.calendar_view import CalendarView
 from desktop_app.ui.composer import ComposerWidget
 from desktop_app.ui.connectivity import ConnectivityMonitor
 from desktop_app.ui.drafts_view import DraftsView
@@ -62,13 +64,15 @@ SECTION_DRAFTS = 2
 SECTION_SCHEDULED = 3
 SECTION_SENT = 4
 SECTION_ACCOUNTS = 5
-SECTION_SETTINGS = 6
+SECTION_CALENDAR = 6
+SECTION_SETTINGS = 7
 NEW_SENT_ROWS_DELAY_MS = 400  # new publications while Sent is shown: one reload for a burst
 STATUS_MESSAGE_MS = 15_000
 
 
 class MainWindow(QMainWindow):
-    """Sidebar (Inbox, Compose, Drafts, Scheduled, Sent, Accounts, Settings), sections, status bar.
+    """Sidebar (Inbox, Compose, Drafts, Scheduled, Sent, Accounts, Calendar, Settings),
+    sections, status bar.
 
     Signals:
         closed(): the window has saved, stopped its timers and joined its threads.
@@ -150,6 +154,9 @@ class MainWindow(QMainWindow):
         self.preferences_store = PreferencesStore(data_dir, load_policy())
         self.preferences = self.preferences_store.load()
         self.settings_view = SettingsView(self.preferences_store)
+        self.calendar_view = CalendarView(
+            worker, ZoneInfo(bytes(display_zone.id().data()).decode()), engines.reschedule, author
+        )
         self.settings_view.changed.connect(self._on_preferences_changed)
         self.publish_gate = PublishGate(
             self.composer,
@@ -164,6 +171,7 @@ class MainWindow(QMainWindow):
             (self.tr("Scheduled"), scheduled_view),
             (self.tr("Sent"), history_view),
             (self.tr("Accounts"), accounts_view),
+            (self.tr("Calendar"), self.calendar_view),
             (self.tr("Settings"), self.settings_view),
         ]
         for index, (name, widget) in enumerate(sections):
@@ -289,6 +297,8 @@ class MainWindow(QMainWindow):
             self.history_view.activate()
         elif index == SECTION_SCHEDULED:
             self.scheduled_view.activate()
+        elif index == SECTION_CALENDAR:
+            self.calendar_view.activate()
 
     # ----- engines --------------------------------------------------------------------------
 

@@ -2,6 +2,17 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>CalendarView</name>
+    <message numerus="yes">
+        <location filename="../../desktop_app/ui/calendar_view.py" line="+310"/>
+        <source>%n post(s) in this period</source>
+        <translation>
+            <numerusform>%n post in this period</numerusform>
+            <numerusform>%n posts in this period</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ComposerWidget</name>
     <message numerus="yes">
         <location filename="../../desktop_app/ui/composer.py" line="+1127"/>
@@ -123,7 +134,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/main_window.py" line="+332"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="+342"/>
         <source>%1, %n not published</source>
         <translation>
             <numerusform>%1, %n not published</numerusform>

@@ -366,6 +366,77 @@
     </message>
 </context>
 <context>
+    <name>CalendarView</name>
+    <message>
+        <location filename="../../desktop_app/ui/calendar_view.py" line="+110"/>
+        <source>◀ &amp;Previous</source>
+        <translation>◀ &amp;Föregående</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Today</source>
+        <translation>&amp;Idag</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Next ▶</source>
+        <translation>&amp;Nästa ▶</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Week</source>
+        <translation>&amp;Vecka</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Month</source>
+        <translation>&amp;Månad</translation>
+    </message>
+    <message>
+        <location line="+100"/>
+        <source>Moving…</source>
+        <translation>Flyttar…</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The post is moved.</source>
+        <translation>Inlägget är flyttat.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Something went wrong: {reason}</source>
+        <translation>Något gick fel: {reason}</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Posts on {day}</source>
+        <translation>Inlägg {day}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Week {number}: {first} – {last}</source>
+        <translation>Vecka {number}: {first} – {last}</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>scheduled</source>
+        <translation>schemalagt</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>published</source>
+        <translation>publicerat</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+30"/>
+        <source>%n post(s) in this period</source>
+        <translation>
+            <numerusform>%n inlägg under perioden</numerusform>
+            <numerusform>%n inlägg under perioden</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ComposerWidget</name>
     <message>
         <location filename="../../desktop_app/ui/composer.py" line="+162"/>
@@ -1444,7 +1515,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="+110"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="+114"/>
         <source>Kanal</source>
         <translation>Kanal</translation>
     </message>
@@ -1464,7 +1535,7 @@
         <translation>Avsnitt</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+23"/>
         <source>Inbox</source>
         <translation>Inkorg</translation>
     </message>
@@ -1495,6 +1566,11 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Calendar</source>
+        <translation>Kalender</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Settings</source>
         <translation>Inställningar</translation>
     </message>
@@ -1514,7 +1590,7 @@
         <translation>Öppnar databasen…</translation>
     </message>
     <message numerus="yes">
-        <location line="+136"/>
+        <location line="+138"/>
         <source>%1, %n not published</source>
         <translation>
             <numerusform>%1, %n inte publicerat</numerusform>

@@ -26,7 +26,16 @@ from desktop_app.ui.main_window import (
 from desktop_app.ui.scheduled_view import ScheduledView
 from tests.ui.conftest import MainWindowFactory
 
-SECTION_NAMES = ["Inbox", "Compose", "Drafts", "Scheduled", "Sent", "Accounts", "Settings"]
+SECTION_NAMES = [
+    "Inbox",
+    "Compose",
+    "Drafts",
+    "Scheduled",
+    "Sent",
+    "Accounts",
+    "Calendar",
+    "Settings",
+]
 
 
 def kanal_threads() -> list[str]:
