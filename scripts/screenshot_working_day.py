@@ -4,8 +4,8 @@
 
 Builds the real main window on a throw-away data folder with three accounts, a week of
 published and scheduled posts and a draft with a misspelt word. The refusal is X's own
-duplicate answer, stored as the outbox stores it and reported to the window as it reports it. Works headless (offscreen) or
-under Xvfb; QWidget.grab() renders without a display.
+duplicate answer, stored as the outbox stores it and reported to the window as it reports
+it. Works headless (offscreen) or under Xvfb; QWidget.grab() renders without a display.
 """
 
 from __future__ import annotations
