@@ -171,7 +171,7 @@ class HistoryModel(PagedTableModel[Publication]):
     def cell(self, row: Publication, column: int, role: int) -> object:
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.COLUMN_TIME:
-                return self.format_time(row.sent_at or row.created_at)
+                return self.format_time(shown_time(row))
             if column == self.COLUMN_ACCOUNT:
                 return f"{network_label(row.network)} · {row.account_label}"
             if column == self.COLUMN_AUTHOR:
@@ -246,10 +246,24 @@ class HistoryModel(PagedTableModel[Publication]):
             return self.tr("Waiting: sign in to the account again")
         if publication.failure_reason:
             return self.tr("Waiting to retry: {reason}").format(reason=publication.failure_reason)
+        if publication.scheduled_at is not None:
+            return self.tr("Scheduled for {time}; this computer sends it").format(
+                time=self.format_time(publication.scheduled_at)
+            )
         return self.tr("Queued")
 
     def format_time(self, moment: datetime | None) -> str:
         return format_date_time(moment, self._zone)
+
+
+def shown_time(publication: Publication) -> datetime:
+    """The due time of a scheduled post (held here or by the platform), else when it went."""
+    scheduled = publication.scheduled_at is not None and (
+        publication.platform_scheduled or publication.state == PublicationState.QUEUED
+    )
+    if scheduled and publication.scheduled_at is not None:
+        return publication.scheduled_at
+    return publication.sent_at or publication.created_at
 
 
 class HistoryView(QWidget):
@@ -514,7 +528,7 @@ class HistoryView(QWidget):
             return
         self.detail_heading.setText(
             f"{network_label(publication.network)} · {publication.account_label} · "
-            f"{self.model.format_time(publication.sent_at or publication.created_at)}"
+            f"{self.model.format_time(shown_time(publication))}"
         )
         self.text_view.setPlainText(publication.text)
         self.open_button.setEnabled(bool(publication.remote_url))

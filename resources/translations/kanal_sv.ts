@@ -1108,7 +1108,12 @@
         <translation>Väntar på nytt försök: {reason}</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
+        <source>Scheduled for {time}; this computer sends it</source>
+        <translation>Schemalagt till {time}; den här datorn skickar det</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Queued</source>
         <translation>I kö</translation>
     </message>
@@ -1116,7 +1121,7 @@
 <context>
     <name>HistoryView</name>
     <message>
-        <location line="+33"/>
+        <location line="+43"/>
         <source>Sent</source>
         <translation>Skickat</translation>
     </message>
