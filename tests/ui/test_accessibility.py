@@ -11,9 +11,13 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit, QTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_app.domain.inbox import InboxItem
+from desktop_app.domain.networks import Network
+from desktop_app.store.database import Store
+from desktop_app.ui.composer import ComposerWidget
 from desktop_app.ui.inbox.view import moderation_subject
 from desktop_app.ui.keyboard import unnamed_focusable_controls
 from desktop_app.ui.main_window import SECTION_COMPOSE, SECTION_INBOX
+from tests.support.records import add_account
 from tests.ui.conftest import MainWindowFactory
 
 
@@ -101,3 +105,24 @@ def test_moderation_dialog_is_told_who_wrote_the_item_and_how_it_begins() -> Non
     assert subject.startswith("Anna Berg: “Hallå? Hallå?")
     assert subject.endswith("…”")
     assert len(subject) < 80
+
+
+def test_ctrl_enter_publishes_from_the_post_text(
+    qtbot: QtBot, composer: ComposerWidget, reader: Store
+) -> None:
+    account = add_account(reader, Network.MASTODON)
+    asked: list[str] = []
+
+    def gate() -> bool:
+        asked.append(composer.body_editor.toPlainText())
+        return False  # answered "Cancel": nothing is queued
+
+    composer.set_publisher(lambda _draft, _split: None)  # type: ignore[arg-type, return-value]
+    composer.set_accounts([account])
+    composer.set_targets([account.id])
+    composer.before_publish = gate
+    composer.body_editor.setPlainText("Hej")
+    composer.body_editor.setFocus()
+    qtbot.keyClick(composer.body_editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert asked == ["Hej"]
+    assert "\n" not in composer.body_editor.toPlainText()
