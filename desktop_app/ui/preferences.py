@@ -105,3 +105,8 @@ class PreferencesStore:
                 s.setValue(name, getattr(prefs, name))
         s.setValue("default_accounts", list(prefs.default_accounts))
         s.sync()
+
+
+def sync_interval_s(data_dir: Path) -> float:
+    """The inbox sync interval the person chose, for building the services at start."""
+    return PreferencesStore(data_dir).load().sync_interval_min * 60.0

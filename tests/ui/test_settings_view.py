@@ -48,3 +48,11 @@ def test_the_settings_section_is_reachable_named_and_drives_the_confirmation(
     assert window.preferences.confirm_before_publishing
     window.settings_view.confirm.setChecked(False)
     assert not window.preferences.confirm_before_publishing
+
+
+def test_the_sync_interval_setting_reaches_the_services_at_start(tmp_path: Path) -> None:
+    from desktop_app.ui.preferences import Preferences, sync_interval_s
+
+    assert sync_interval_s(tmp_path) == 300.0  # five minutes unless chosen
+    PreferencesStore(tmp_path).save(Preferences(sync_interval_min=15))
+    assert sync_interval_s(tmp_path) == 900.0
