@@ -7,13 +7,14 @@ from types import SimpleNamespace
 from typing import cast
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QPlainTextEdit, QTextEdit, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop_app.domain.inbox import InboxItem
 from desktop_app.domain.networks import Network
 from desktop_app.store.database import Store
 from desktop_app.ui.composer import ComposerWidget
+from desktop_app.ui.inbox.conversation import ConversationPane
 from desktop_app.ui.inbox.view import moderation_subject
 from desktop_app.ui.keyboard import unnamed_focusable_controls
 from desktop_app.ui.main_window import SECTION_COMPOSE, SECTION_INBOX
@@ -50,7 +51,6 @@ def test_tab_in_the_post_text_moves_focus_instead_of_typing_a_tab(
     window.show()
     qtbot.waitExposed(window)
     window.activateWindow()
-    QApplication.setActiveWindow(window)
     editor = window.composer.body_editor
     window.show_section(SECTION_COMPOSE)
     window.focus_section()
@@ -67,9 +67,9 @@ def test_ctrl_number_puts_focus_in_the_inbox_list_so_j_and_k_work(
     window.show()
     qtbot.waitExposed(window)
     window.activateWindow()
-    QApplication.setActiveWindow(window)
     window.sidebar.setFocus()
-    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(window.sidebar.hasFocus)
+    qtbot.keyClick(window.sidebar, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     assert window.current_section() == SECTION_INBOX
     qtbot.waitUntil(window.inbox_view.list.hasFocus)
 
@@ -126,3 +126,22 @@ def test_ctrl_enter_publishes_from_the_post_text(
     qtbot.keyClick(composer.body_editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert asked == ["Hej"]
     assert "\n" not in composer.body_editor.toPlainText()
+
+
+def test_ctrl_enter_sends_the_reply_and_tab_leaves_the_reply_box(qtbot: QtBot) -> None:
+    from tests.ui.inbox.test_hostile_content import _item
+
+    pane = ConversationPane()
+    qtbot.addWidget(pane)
+    pane.show()
+    pane.show_thread(_item("c1", "Hallå? Varför svarar ingen?"), [])
+    sent: list[str] = []
+    pane.reply_requested.connect(sent.append)
+    pane.reply_box.setPlainText("Hej Anna! Vi svarar i dag.")
+    qtbot.waitExposed(pane)
+    pane.activateWindow()
+    pane.reply_box.setFocus()
+    qtbot.waitUntil(pane.reply_box.hasFocus)
+    qtbot.keyClick(pane.reply_box, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert sent == ["Hej Anna! Vi svarar i dag."]
+    assert pane.reply_box.tabChangesFocus()
