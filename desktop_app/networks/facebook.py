@@ -153,10 +153,10 @@ def graph_error(response: requests.Response, *, replay_safe: bool) -> NetworkErr
             return TemporaryFailure(f"Facebook: temporary problem ({label})")
         return OutcomeUnknown(f"Facebook: temporary problem ({label}) — it may have been done")
     if code == 506:
+        # Facebook's own words; the window explains a duplicate in the user's language.
         return Rejected(
             f"Facebook refused a duplicate post ({label})",
-            "Facebook säger att samma inlägg redan finns (dubblett). "
-            "Facebook says this exact post was already published.",
+            message or f"Duplicate status message ({label})",
         )
     if code == 368:
         return Rejected(

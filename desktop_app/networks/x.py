@@ -125,11 +125,8 @@ def x_error(response: requests.Response, *, replay_safe: bool) -> NetworkError:
         until = rate_limit_until(response.headers)
         return RateLimited(f"X is rate-limiting this account ({code})", until)
     if code == 403 and "duplicate" in detail.lower():
-        return Rejected(
-            "X refused the post as a duplicate of an earlier one",
-            "X tillåter inte samma text två gånger (dubblett). "
-            "X refuses a duplicate: the same text was already posted.",
-        )
+        # X's own words; the window says in the user's language what a duplicate means.
+        return Rejected("X refused the post as a duplicate of an earlier one", detail)
     if code in (400, 403, 404, 409, 413, 422):
         return Rejected(f"X refused ({code}): {detail}", detail or f"X refused ({code})")
     return status_error(response, replay_safe=replay_safe, detail=detail, platform=PLATFORM)

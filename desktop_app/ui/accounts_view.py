@@ -437,6 +437,7 @@ class AccountsView(QWidget):
 
         self.message_label = QLabel()
         self.message_label.setObjectName("accountsMessage")
+        self.message_label.setAccessibleName(self.tr("Accounts message"))
         self.message_label.setWordWrap(True)
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 

@@ -30,11 +30,13 @@ from PySide6.QtWidgets import QApplication
 
 from desktop_app import __version__, resources_access
 from desktop_app.config import APP_AUTHOR, APP_NAME, DEFAULT_TIMEZONE, AppConfig
+from desktop_app.policy import load_policy
 from desktop_app.ui.account_jobs import worker_store_access
 from desktop_app.ui.accounts_view import AccountsView, loopback_only
 from desktop_app.ui.connectivity import ConnectivityMonitor
 from desktop_app.ui.event_log import EventLog
 from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.preferences import Preferences, PreferencesStore
 from desktop_app.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -56,15 +58,17 @@ GUI_SWITCH_INTERVAL_S = 0.001
 WindowShownHook = Callable[[MainWindow], None]
 
 
-def choose_language(requested: str | None, system: QLocale | None = None) -> str:
-    """``--lang`` wins; else Swedish if the system prefers it; else English."""
+def choose_language(requested: str | None, preferences: Preferences | None = None) -> str:
+    """A language IT locked wins; then ``--lang``; then the person's setting (or IT's
+    recommendation); else Swedish. The OS locale is not asked: a Swedish authority works in
+    Swedish even on a machine set up in English or with a C locale."""
+    if preferences is not None and preferences.is_locked("language"):
+        return preferences.language
     if requested in SUPPORTED_LANGUAGES:
         return requested
-    system = system or QLocale.system()
-    for name in system.uiLanguages():
-        if name.lower().startswith("sv"):
-            return "sv"
-    return "en"
+    if preferences is not None and preferences.language in SUPPORTED_LANGUAGES:
+        return preferences.language
+    return "sv"
 
 
 def locale_for(language: str) -> QLocale:
@@ -108,7 +112,7 @@ def create_application(config: AppConfig, argv: list[str] | None = None) -> QApp
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("kanal")
     sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
-    language = choose_language(config.lang)
+    language = choose_language(config.lang, PreferencesStore(config.data_dir, load_policy()).load())
     QLocale.setDefault(locale_for(language))
     install_translators(app, language)
     style = resources_access.style_sheet()

@@ -25,7 +25,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QImageReader, QPixmap, QTextCursor
+from PySide6.QtGui import QImageReader, QKeySequence, QPixmap, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateTimeEdit,
@@ -48,10 +48,13 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.accounts import Account
 from desktop_app.domain.drafts import Attachment, Draft, DraftState
 from desktop_app.domain.networks import Network
+from desktop_app.domain.preview import PostPreview, PreviewImage
 from desktop_app.domain.publications import Publication, PublishBlocked
 from desktop_app.ui import draft_jobs
 from desktop_app.ui.draft_jobs import DraftRef, DraftSnapshot
 from desktop_app.ui.formatting import ui_locale
+from desktop_app.ui.preview_dialog import PreviewDialog, composer_previews
+from desktop_app.ui.schedule_guard import publish_label
 from desktop_app.ui.targets import (
     NETWORK_ORDER,
     network_label,
@@ -104,6 +107,7 @@ class ComposerWidget(QWidget):
     draft_saved = Signal(str)
     loaded = Signal(str)
     published = Signal(str)
+    targets_changed = Signal()  # ticked accounts changed (the schedule note depends on them)
 
     def __init__(
         self,
@@ -248,6 +252,13 @@ class ComposerWidget(QWidget):
         self._schedule_zone_label = QLabel(self.tr("Local time ({zone})").format(zone=zone_name))
         self._schedule_zone_label.setObjectName("hint")
         schedule_layout.addWidget(self._schedule_zone_label)
+        # What the window says about the chosen time (refused, or kept by this computer).
+        self.schedule_note = QLabel()
+        self.schedule_note.setObjectName("scheduleNote")
+        self.schedule_note.setWordWrap(True)
+        self.schedule_note.setStyleSheet("color: #7a3e00;")
+        self.schedule_note.hide()
+        schedule_layout.addWidget(self.schedule_note)
         right.addWidget(schedule_box)
 
         images_box = QGroupBox(self.tr("Images"))
@@ -302,12 +313,19 @@ class ComposerWidget(QWidget):
         self._thread_check.hide()
         publish_row.addWidget(self._thread_check)
         publish_row.addStretch(1)
+        self._preview_button = QPushButton(self.tr("Pre&view…"))
+        self._preview_button.setToolTip(self.tr("How the post will look on each network"))
+        self._preview_button.clicked.connect(self.show_preview)
+        publish_row.addWidget(self._preview_button)
         self._publish_button = QPushButton(self.tr("&Publish"))
         self._publish_button.setObjectName("publishButton")
         self._publish_button.setDefault(True)
         self._publish_button.clicked.connect(self.publish)
         publish_row.addWidget(self._publish_button)
         outer.addLayout(publish_row)
+        # Asked before anything goes public (schedule sense, confirmation); the window sets it.
+        self.before_publish: Callable[[], bool] | None = None
+        self._set_up_keyboard()
         self._update_publish_button()
 
     # ----- public API -----------------------------------------------------------------------
@@ -375,6 +393,8 @@ class ComposerWidget(QWidget):
         """
         publisher = self._publisher
         if publisher is None or not self.can_publish():
+            return
+        if self.before_publish is not None and not self.before_publish():
             return
         for timer in (self._quiet_timer, self._max_timer, self._retry_timer):
             timer.stop()
@@ -809,6 +829,7 @@ class ComposerWidget(QWidget):
         self._mark_dirty()
 
     def _update_for_targets(self) -> None:
+        self.targets_changed.emit()
         networks = self.chosen_networks()
         blog = Network.WORDPRESS in networks
         self._title_label.setVisible(blog)
@@ -867,6 +888,7 @@ class ComposerWidget(QWidget):
 
     def _add_variant_editor(self, network: Network, text: str) -> QPlainTextEdit:
         editor = QPlainTextEdit()
+        editor.setTabChangesFocus(True)
         editor.setPlainText(text)
         editor.setAccessibleName(
             self.tr("Post text for {network}").format(network=network_label(network))
@@ -954,6 +976,7 @@ class ComposerWidget(QWidget):
     @Slot(bool)
     def _on_schedule_toggled(self, checked: bool) -> None:
         self._schedule_edit.setEnabled(checked)
+        self._update_publish_button()
         if checked and not self._loading:
             self._schedule_edit.setDateTime(self._next_full_hour())
         self._mark_dirty()
@@ -1120,7 +1143,41 @@ class ComposerWidget(QWidget):
 
     # ----- publishing -----------------------------------------------------------------------
 
+    def previews(self) -> list[PostPreview]:
+        """How the draft will look on each chosen network (the preview dialog's content)."""
+        networks = self.chosen_networks()
+        common = self._body_edit.toPlainText()
+        texts = {}
+        for network in networks:
+            editor = self._variant_editors.get(network)
+            texts[network] = editor.toPlainText() if editor is not None else common
+        images = [
+            PreviewImage(a.stored_path, self._pending_alt_texts.get(a.id, a.alt_text))
+            for a in sorted(self._attachments.values(), key=lambda a: a.position)
+        ]
+        return composer_previews(
+            networks, texts, self._title_edit.text(), images, self._thread_check.isChecked()
+        )
+
+    def show_preview(self) -> PreviewDialog:
+        dialog = PreviewDialog(self.previews(), self._data_dir, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def _set_up_keyboard(self) -> None:
+        """Names for screen readers, Tab leaving the editors, Ctrl+Enter publishing."""
+        self._message.setAccessibleName(self.tr("Message about the draft"))
+        self._publish_status.setAccessibleName(self.tr("Publishing status"))
+        self._tabs.setAccessibleName(self.tr("Text per network"))
+        self._body_edit.setTabChangesFocus(True)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.publish)
+
     def _update_publish_button(self) -> None:
+        self._publish_button.setText(publish_label(self._schedule_check.isChecked()))
         self._publish_button.setVisible(self._publisher is not None)
         self._publish_button.setEnabled(self.can_publish())
         if self._publisher is not None and not self.can_publish() and not self._publishing:

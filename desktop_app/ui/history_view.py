@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.accounts import Account
 from desktop_app.domain.publications import Publication, PublicationState
+from desktop_app.domain.refusals import retry_can_succeed
 from desktop_app.ui.formatting import format_date_time, ui_locale
 from desktop_app.ui.paged_model import ID_ROLE, PAGE_SIZE, PagedTableModel, PageJob
 from desktop_app.ui.targets import network_label
@@ -161,7 +162,7 @@ class HistoryModel(PagedTableModel[Publication]):
     def cell(self, row: Publication, column: int, role: int) -> object:
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.COLUMN_TIME:
-                return self.format_time(row.sent_at or row.created_at)
+                return self.format_time(shown_time(row))
             if column == self.COLUMN_ACCOUNT:
                 return f"{network_label(row.network)} · {row.account_label}"
             if column == self.COLUMN_AUTHOR:
@@ -236,10 +237,24 @@ class HistoryModel(PagedTableModel[Publication]):
             return self.tr("Waiting: sign in to the account again")
         if publication.failure_reason:
             return self.tr("Waiting to retry: {reason}").format(reason=publication.failure_reason)
+        if publication.scheduled_at is not None:
+            return self.tr("Scheduled for {time}; this computer sends it").format(
+                time=self.format_time(publication.scheduled_at)
+            )
         return self.tr("Queued")
 
     def format_time(self, moment: datetime | None) -> str:
         return format_date_time(moment, self._zone)
+
+
+def shown_time(publication: Publication) -> datetime:
+    """The due time of a scheduled post (held here or by the platform), else when it went."""
+    scheduled = publication.scheduled_at is not None and (
+        publication.platform_scheduled or publication.state == PublicationState.QUEUED
+    )
+    if scheduled and publication.scheduled_at is not None:
+        return publication.scheduled_at
+    return publication.sent_at or publication.created_at
 
 
 class HistoryView(QWidget):
@@ -247,7 +262,10 @@ class HistoryView(QWidget):
 
     ``retry_failed`` queues a draft's failed publications again (the outbox's ``retry_failed``);
     it runs on the database thread. ``open_url`` opens the live post (the system browser).
+    ``edit_requested(draft_id)``: a refusal an unchanged retry cannot overcome; edit instead.
     """
+
+    edit_requested = Signal(str)
 
     def __init__(
         self,
@@ -341,8 +359,13 @@ class HistoryView(QWidget):
         detail_actions = QHBoxLayout()
         self.open_button = QPushButton(self.tr("&Open the live post"))
         self.retry_button = QPushButton()
+        self.retry_button.setAccessibleName(self.tr("Retry the failed"))
         detail_actions.addWidget(self.open_button)
         detail_actions.addWidget(self.retry_button)
+        self.edit_button = QPushButton(self.tr("&Edit and publish again"))
+        self.edit_button.setVisible(False)
+        self.edit_button.clicked.connect(self._edit_selected)
+        detail_actions.addWidget(self.edit_button)
         detail_actions.addStretch(1)
         details_layout.addLayout(detail_actions)
         splitter.addWidget(details)
@@ -448,6 +471,11 @@ class HistoryView(QWidget):
             self._open_url(QUrl(publication.remote_url))
 
     @Slot()
+    def _edit_selected(self) -> None:
+        draft_id = next((p.draft_id for p in self._batch if p.draft_id), None)
+        if draft_id is not None:
+            self.edit_requested.emit(draft_id)
+
     def retry_selected(self) -> None:
         failed = [p for p in self._batch if p.state == PublicationState.FAILED]
         if not failed or self._retry_failed is None or failed[0].draft_id is None:
@@ -487,10 +515,11 @@ class HistoryView(QWidget):
             self.batch_label.clear()
             self.open_button.setEnabled(False)
             self.retry_button.setVisible(False)
+            self.edit_button.setVisible(False)
             return
         self.detail_heading.setText(
             f"{network_label(publication.network)} · {publication.account_label} · "
-            f"{self.model.format_time(publication.sent_at or publication.created_at)}"
+            f"{self.model.format_time(shown_time(publication))}"
         )
         self.text_view.setPlainText(publication.text)
         self.open_button.setEnabled(bool(publication.remote_url))
@@ -518,9 +547,12 @@ class HistoryView(QWidget):
             )
         self.batch_label.setText("\n".join(lines))
         failed = [p for p in self._batch if p.state == PublicationState.FAILED]
+        # A duplicate or a rule refusal would be refused again: offer editing instead.
+        hopeless = [p for p in failed if not retry_can_succeed(p)]
         self.retry_button.setText(self.tr("&Retry the failed (%n)", "", len(failed)))
-        self.retry_button.setVisible(bool(failed))
+        self.retry_button.setVisible(bool(failed) and not hopeless)
         self.retry_button.setEnabled(bool(failed) and self._retry_failed is not None)
+        self.edit_button.setVisible(bool(hopeless) and hopeless[0].draft_id is not None)
 
     def _choose_export_file(self) -> None:
         path, _chosen_filter = QFileDialog.getSaveFileName(

@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QByteArray, QSize, QTimer, QTimeZone, Signal, Slot
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, QTimeZone, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -17,18 +19,31 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QStackedWidget,
+    QSystemTrayIcon,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_app.domain.accounts import Account
+from desktop_app.domain.inbox import InboxItem
 from desktop_app.domain.publications import Publication
+from desktop_app.policy import load_policy
 from desktop_app.ui import draft_jobs
 from desktop_app.ui.accounts_view import AccountsView
+from desktop_app.ui.calendar_view import CalendarView
 from desktop_app.ui.composer import ComposerWidget
 from desktop_app.ui.connectivity import ConnectivityMonitor
 from desktop_app.ui.drafts_view import DraftsView
 from desktop_app.ui.event_log import EventLog
+from desktop_app.ui.keyboard import focus_main_control, let_tab_leave_text_editors
+from desktop_app.ui.preferences import Preferences, PreferencesStore
+from desktop_app.ui.publish_gate import PublishGate
+from desktop_app.ui.quit_reminder import AskBeforeQuitting, ask_before_quitting, kept_locally
+from desktop_app.ui.refusal_banner import RefusalBanner
+from desktop_app.ui.saved_replies import SavedRepliesButton, SavedRepliesStore
+from desktop_app.ui.settings_view import SettingsView
+from desktop_app.ui.shortcuts_dialog import ShortcutsDialog
+from desktop_app.ui.spelling_attach import Spelling
 from desktop_app.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -49,12 +64,15 @@ SECTION_DRAFTS = 2
 SECTION_SCHEDULED = 3
 SECTION_SENT = 4
 SECTION_ACCOUNTS = 5
+SECTION_CALENDAR = 6
+SECTION_SETTINGS = 7
 NEW_SENT_ROWS_DELAY_MS = 400  # new publications while Sent is shown: one reload for a burst
 STATUS_MESSAGE_MS = 15_000
 
 
 class MainWindow(QMainWindow):
-    """Sidebar (Inbox, Compose, Drafts, Scheduled, Sent, Accounts), sections, status bar.
+    """Sidebar (Inbox, Compose, Drafts, Scheduled, Sent, Accounts, Calendar, Settings),
+    sections, status bar.
 
     Signals:
         closed(): the window has saved, stopped its timers and joined its threads.
@@ -119,6 +137,8 @@ class MainWindow(QMainWindow):
 
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
+        self.refusal_banner = RefusalBanner(self._tray_message)
+        outer.addWidget(self.refusal_banner)
         outer.addLayout(body, 1)
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
@@ -131,6 +151,19 @@ class MainWindow(QMainWindow):
 
         self.composer = ComposerWidget(worker, data_dir, display_zone, author)
         self.drafts = DraftsView(worker, display_zone, author)
+        self.preferences_store = PreferencesStore(data_dir, load_policy())
+        self.preferences = self.preferences_store.load()
+        self.settings_view = SettingsView(self.preferences_store)
+        self.calendar_view = CalendarView(
+            worker, ZoneInfo(bytes(display_zone.id().data()).decode()), engines.reschedule, author
+        )
+        self.settings_view.changed.connect(self._on_preferences_changed)
+        self.publish_gate = PublishGate(
+            self.composer,
+            display_zone,
+            lambda: self._accounts,
+            lambda: self.preferences.confirm_before_publishing,
+        )
         sections: list[tuple[str, QWidget]] = [
             (self.tr("Inbox"), inbox_view),
             (self.tr("Compose"), self.composer),
@@ -138,6 +171,8 @@ class MainWindow(QMainWindow):
             (self.tr("Scheduled"), scheduled_view),
             (self.tr("Sent"), history_view),
             (self.tr("Accounts"), accounts_view),
+            (self.tr("Calendar"), self.calendar_view),
+            (self.tr("Settings"), self.settings_view),
         ]
         for index, (name, widget) in enumerate(sections):
             item = QListWidgetItem(name)
@@ -147,6 +182,20 @@ class MainWindow(QMainWindow):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self)
             shortcut.activated.connect(self._section_selector(index))
         self.sidebar.currentRowChanged.connect(self._on_section_changed)
+        self._section_names = [name for name, _widget in sections]
+        self._install_keyboard()
+        self.ask_before_quitting: AskBeforeQuitting = ask_before_quitting  # tests answer it
+        self.spelling = Spelling(worker, self)
+        self.spelling.attach(self.composer.body_editor)
+        self.spelling.attach(inbox_view.conversation.reply_box)
+        self.spelling.load()
+        self.saved_replies = SavedRepliesButton(
+            SavedRepliesStore(data_dir),
+            inbox_view.conversation.reply_box,
+            lambda: inbox_view.conversation.item,
+            self._account_name_of,
+        )
+        inbox_view.conversation.add_reply_tool(self.saved_replies)
 
         self.online_label = QLabel(self.tr("Checking connection…"))
         self.online_label.setObjectName("onlineStatus")
@@ -169,6 +218,7 @@ class MainWindow(QMainWindow):
         worker.error_reported.connect(self._on_unhandled_error)
         worker.store_failed.connect(self._on_store_failed)
         self.drafts.open_requested.connect(self._open_draft_in_composer)
+        history_view.edit_requested.connect(self._open_draft_in_composer)
         self.composer.draft_saved.connect(self.drafts.model.refresh_draft)
         self.composer.draft_saved.connect(self._remember_open_draft)
         self.composer.loaded.connect(self._on_draft_loaded)
@@ -189,7 +239,39 @@ class MainWindow(QMainWindow):
     # ----- sections -------------------------------------------------------------------------
 
     def _section_selector(self, index: int) -> Callable[[], None]:
-        return lambda: self.show_section(index)
+        def select() -> None:
+            self.show_section(index)
+            self.focus_section()
+
+        return select
+
+    def _install_keyboard(self) -> None:
+        """Tab leaves text editors; F1 lists the shortcuts; choosing a section (Enter in the
+        sidebar, a click, Ctrl+number) puts focus on its main control, so j/k/r work at once.
+        Arrow keys in the sidebar only browse: focus stays there."""
+        let_tab_leave_text_editors(self)
+        overview = QShortcut(QKeySequence(Qt.Key.Key_F1), self)
+        overview.activated.connect(self.show_shortcuts)
+        self.sidebar.itemActivated.connect(lambda _item: self.focus_section())
+        self.sidebar.itemClicked.connect(lambda _item: self.focus_section())
+
+    def focus_section(self) -> None:
+        """Focus on the shown section's main control."""
+        preferred: dict[int, QWidget] = {
+            SECTION_INBOX: self.inbox_view.list,
+            SECTION_COMPOSE: self.composer.body_editor,
+        }
+        section = self.stack.currentWidget()
+        if section is not None:
+            focus_main_control(section, preferred.get(self.current_section()))
+
+    @Slot()
+    def show_shortcuts(self) -> ShortcutsDialog:
+        """The shortcut overview (F1); returned so tests can close it."""
+        dialog = ShortcutsDialog(self._section_names, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def show_section(self, index: int) -> None:
         self.sidebar.setCurrentRow(index)
@@ -215,6 +297,8 @@ class MainWindow(QMainWindow):
             self.history_view.activate()
         elif index == SECTION_SCHEDULED:
             self.scheduled_view.activate()
+        elif index == SECTION_CALENDAR:
+            self.calendar_view.activate()
 
     # ----- engines --------------------------------------------------------------------------
 
@@ -222,10 +306,51 @@ class MainWindow(QMainWindow):
         self.composer.set_publisher(engines.submit)
         engines.reports.queue_size_changed.connect(self.set_queue_length)
         engines.reports.publication_changed.connect(self._on_publication_changed)
+        engines.reports.publication_changed.connect(self.refusal_banner.publication_changed)
+        self.refusal_banner.count_changed.connect(self._show_sent_badge)
+        self.refusal_banner.edit_requested.connect(self._open_draft_in_composer)
+        self.refusal_banner.retry_requested.connect(self._retry_refused)
+        self.refusal_banner.sent_requested.connect(lambda: self.show_section(SECTION_SENT))
         engines.reports.account_paused.connect(self._on_account_paused)
         engines.start_failed.connect(self._on_engines_failed)
         self.inbox_view.connect_sync(engines.sync_bridge)
         self.inbox_view.sync_requested.connect(engines.request_sync)
+
+    def _account_name_of(self, item: InboxItem) -> str:
+        account = next((a for a in self._accounts if a.id == item.account_id), None)
+        return (account.display_name or account.handle) if account else ""
+
+    def _on_preferences_changed(self, preferences: Preferences) -> None:
+        self.preferences = preferences
+
+    def _tray_message(self, title: str, body: str) -> None:
+        if not self.preferences.notifications:
+            return
+        notifier = self.inbox_view.notifier
+        tray = notifier.tray if notifier is not None else None
+        if tray is not None and QSystemTrayIcon.supportsMessages():
+            tray.showMessage(title, body, QSystemTrayIcon.MessageIcon.Warning, 10_000)
+
+    @Slot(int)
+    def _show_sent_badge(self, count: int) -> None:
+        """Sent carries the number of refused posts until they are dealt with."""
+        item = self.sidebar.item(SECTION_SENT)
+        name = self._section_names[SECTION_SENT]
+        item.setText(f"{name}  ⚠ {count}" if count else name)
+        item.setData(
+            Qt.ItemDataRole.AccessibleTextRole,
+            self.tr("%1, %n not published", "", count).replace("%1", name) if count else name,
+        )
+
+    @Slot(str)
+    def _retry_refused(self, draft_id: str) -> None:
+        engines = self.engines
+        self._worker.run(
+            self,
+            lambda: engines.retry_failed(draft_id),
+            lambda _result: self.show_status_message(self.tr("Sent again.")),
+            lambda error: self._on_unhandled_error(str(error) or type(error).__name__),
+        )
 
     @Slot(str)
     def _on_engines_failed(self, message: str) -> None:
@@ -329,6 +454,7 @@ class MainWindow(QMainWindow):
     def _on_accounts(self, accounts: list[Account]) -> None:
         self._accounts = accounts
         self.composer.set_accounts(accounts)
+        self.settings_view.set_accounts(accounts)
         self.drafts.set_accounts(accounts)
         self.history_view.set_accounts(accounts)
         self.engines.accounts_changed(accounts)
@@ -380,8 +506,22 @@ class MainWindow(QMainWindow):
     # ----- closing --------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closed and not self._may_quit():
+            event.ignore()
+            return
         self.shutdown()
         super().closeEvent(event)
+
+    def _may_quit(self) -> bool:
+        """Reminds of scheduled posts only this computer can send; True: go ahead."""
+        if not self._store_ready:
+            return True
+        now = datetime.now(UTC)
+        try:
+            pending = self._worker.run_blocking(lambda store: kept_locally(store, now), 5.0)
+        except Exception:
+            return True
+        return not pending or self.ask_before_quitting(self, pending)
 
     def shutdown(self) -> None:
         """Save the draft, stop timers and join every thread this window started. Idempotent."""

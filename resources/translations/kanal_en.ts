@@ -2,9 +2,20 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>CalendarView</name>
+    <message numerus="yes">
+        <location filename="../../desktop_app/ui/calendar_view.py" line="+310"/>
+        <source>%n post(s) in this period</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ComposerWidget</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/composer.py" line="+1104"/>
+        <location filename="../../desktop_app/ui/composer.py" line="+1127"/>
         <source>⚠ %n image(s) lack alt text. Describe every image; publishing will require it.</source>
         <translation>
             <numerusform>⚠ %n image lacks alt text. Describe every image; publishing will require it.</numerusform>
@@ -12,7 +23,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+78"/>
+        <location line="+112"/>
         <source>Scheduled for %n account(s); see Scheduled.</source>
         <translation>
             <numerusform>Scheduled for %n account; see Scheduled.</numerusform>
@@ -39,7 +50,7 @@
 <context>
     <name>ConversationPane</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/inbox/conversation.py" line="+339"/>
+        <location filename="../../desktop_app/ui/inbox/conversation.py" line="+368"/>
         <source>%n remote image(s) not loaded, to protect your privacy.</source>
         <translation>
             <numerusform>%n remote image not loaded, to protect your privacy.</numerusform>
@@ -69,7 +80,7 @@
 <context>
     <name>HistoryView</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/history_view.py" line="+430"/>
+        <location filename="../../desktop_app/ui/history_view.py" line="+453"/>
         <source>Exported %n publication(s) to {file}.</source>
         <translation>
             <numerusform>Exported %n publication to {file}.</numerusform>
@@ -77,7 +88,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+39"/>
+        <location line="+44"/>
         <source>Sending again to %n account(s).</source>
         <translation>
             <numerusform>Sending again to %n account.</numerusform>
@@ -85,7 +96,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+52"/>
+        <location line="+55"/>
         <source>&amp;Retry the failed (%n)</source>
         <translation>
             <numerusform>&amp;Retry the failed one (%n)</numerusform>
@@ -93,7 +104,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+20"/>
+        <location line="+21"/>
         <source>%n publication(s)</source>
         <translation>
             <numerusform>%n publication</numerusform>
@@ -123,11 +134,30 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/main_window.py" line="+289"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="+342"/>
+        <source>%1, %n not published</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+72"/>
         <source>Sending queue: %n</source>
         <translation>
             <numerusform>Sending queue: %n</numerusform>
             <numerusform>Sending queue: %n</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>RefusalBanner</name>
+    <message numerus="yes">
+        <location filename="../../desktop_app/ui/refusal_banner.py" line="+122"/>
+        <source>(%n more in Sent)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
         </translation>
     </message>
 </context>
@@ -139,6 +169,17 @@
         <translation>
             <numerusform>%n scheduled post</numerusform>
             <numerusform>%n scheduled posts</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SettingsView</name>
+    <message numerus="yes">
+        <location filename="../../desktop_app/ui/settings_view.py" line="+60"/>
+        <source>Every %n minute(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
         </translation>
     </message>
 </context>

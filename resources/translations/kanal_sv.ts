@@ -368,7 +368,12 @@
         <translation>Ta bort…</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+17"/>
+        <source>Accounts message</source>
+        <translation>Meddelande om kontona</translation>
+    </message>
+    <message>
+        <location line="+25"/>
         <source>Working</source>
         <translation>Fungerar</translation>
     </message>
@@ -426,6 +431,77 @@
         <location line="+15"/>
         <source>Could not reach the platform: {reason}</source>
         <translation>Kunde inte nå plattformen: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>CalendarView</name>
+    <message>
+        <location filename="../../desktop_app/ui/calendar_view.py" line="+110"/>
+        <source>◀ &amp;Previous</source>
+        <translation>◀ &amp;Föregående</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Today</source>
+        <translation>&amp;Idag</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Next ▶</source>
+        <translation>&amp;Nästa ▶</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Week</source>
+        <translation>&amp;Vecka</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Month</source>
+        <translation>&amp;Månad</translation>
+    </message>
+    <message>
+        <location line="+100"/>
+        <source>Moving…</source>
+        <translation>Flyttar…</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The post is moved.</source>
+        <translation>Inlägget är flyttat.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Something went wrong: {reason}</source>
+        <translation>Något gick fel: {reason}</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Posts on {day}</source>
+        <translation>Inlägg {day}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Week {number}: {first} – {last}</source>
+        <translation>Vecka {number}: {first} – {last}</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>scheduled</source>
+        <translation>schemalagt</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>published</source>
+        <translation>publicerat</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+30"/>
+        <source>%n post(s) in this period</source>
+        <translation>
+            <numerusform>%n inlägg under perioden</numerusform>
+            <numerusform>%n inlägg under perioden</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -510,19 +586,19 @@
 <context>
     <name>ComposerWidget</name>
     <message>
-        <location filename="../../desktop_app/ui/composer.py" line="+158"/>
-        <location line="+333"/>
+        <location filename="../../desktop_app/ui/composer.py" line="+162"/>
+        <location line="+349"/>
         <source>New draft</source>
         <translation>Nytt utkast</translation>
     </message>
     <message>
-        <location line="-325"/>
-        <location line="+326"/>
+        <location line="-341"/>
+        <location line="+342"/>
         <source>Not saved yet</source>
         <translation>Inte sparat ännu</translation>
     </message>
     <message>
-        <location line="-324"/>
+        <location line="-340"/>
         <source>Save status</source>
         <translation>Sparstatus</translation>
     </message>
@@ -602,7 +678,7 @@
         <translation>Lokal tid ({zone})</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+12"/>
         <source>Images</source>
         <translation>Bilder</translation>
     </message>
@@ -648,11 +724,21 @@
     </message>
     <message>
         <location line="+5"/>
+        <source>Pre&amp;view…</source>
+        <translation>Förhands&amp;granska…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>How the post will look on each network</source>
+        <translation>Hur inlägget kommer att se ut på varje nätverk</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>&amp;Publish</source>
         <translation>&amp;Publicera</translation>
     </message>
     <message>
-        <location line="+116"/>
+        <location line="+121"/>
         <source>Publishing…</source>
         <translation>Publicerar…</translation>
     </message>
@@ -669,12 +755,12 @@
     <message>
         <location line="+7"/>
         <location line="+60"/>
-        <location line="+291"/>
+        <location line="+294"/>
         <source>Draft</source>
         <translation>Utkast</translation>
     </message>
     <message>
-        <location line="-348"/>
+        <location line="-351"/>
         <source>Saved {time}</source>
         <translation>Sparat {time}</translation>
     </message>
@@ -725,12 +811,12 @@
     </message>
     <message>
         <location line="+11"/>
-        <location line="+363"/>
+        <location line="+400"/>
         <source>Removed account</source>
         <translation>Borttaget konto</translation>
     </message>
     <message>
-        <location line="-325"/>
+        <location line="-361"/>
         <source>Length check for {network}</source>
         <translation>Längdkontroll för {network}</translation>
     </message>
@@ -755,7 +841,7 @@
         <translation>Anpassa texten för {network}</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Post text for {network}</source>
         <translation>Inläggets text för {network}</translation>
     </message>
@@ -795,7 +881,7 @@
         <translation>{network}: {length}/{limit} — tom</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+41"/>
         <source>Add images</source>
         <translation>Lägg till bilder</translation>
     </message>
@@ -838,7 +924,22 @@
         </translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+43"/>
+        <source>Message about the draft</source>
+        <translation>Meddelande om utkastet</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Publishing status</source>
+        <translation>Publiceringsstatus</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Text per network</source>
+        <translation>Text per nätverk</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>Tick at least one connected account.</source>
         <translation>Kryssa för minst ett anslutet konto.</translation>
     </message>
@@ -905,7 +1006,7 @@
         <translation>Skicka svar</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+16"/>
         <source>Conversation on</source>
         <translation>Konversation på</translation>
     </message>
@@ -944,8 +1045,23 @@
         <source>Select an item to read it.</source>
         <translation>Välj ett inlägg i listan för att läsa det.</translation>
     </message>
+    <message>
+        <location line="+28"/>
+        <source>Conversation</source>
+        <translation>Konversation</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reply</source>
+        <translation>Svar</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ctrl+Enter sends the reply</source>
+        <translation>Ctrl+Enter skickar svaret</translation>
+    </message>
     <message numerus="yes">
-        <location line="+76"/>
+        <location line="+72"/>
         <source>%n remote image(s) not loaded, to protect your privacy.</source>
         <translation>
             <numerusform>%n extern bild har inte hämtats, för att skydda din integritet.</numerusform>
@@ -1074,7 +1190,7 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../desktop_app/ui/history_view.py" line="+152"/>
+        <location filename="../../desktop_app/ui/history_view.py" line="+153"/>
         <source>Time</source>
         <translation>Tid</translation>
     </message>
@@ -1139,7 +1255,12 @@
         <translation>Väntar på nytt försök: {reason}</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
+        <source>Scheduled for {time}; this computer sends it</source>
+        <translation>Schemalagt till {time}; den här datorn skickar det</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Queued</source>
         <translation>I kö</translation>
     </message>
@@ -1147,7 +1268,7 @@
 <context>
     <name>HistoryView</name>
     <message>
-        <location line="+30"/>
+        <location line="+43"/>
         <source>Sent</source>
         <translation>Skickat</translation>
     </message>
@@ -1173,12 +1294,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+102"/>
+        <location line="+107"/>
         <source>All accounts</source>
         <translation>Alla konton</translation>
     </message>
     <message>
-        <location line="-100"/>
+        <location line="-105"/>
         <source>&amp;From</source>
         <translation>&amp;Från</translation>
     </message>
@@ -1218,6 +1339,16 @@
         <translation>Ö&amp;ppna inlägget</translation>
     </message>
     <message>
+        <location line="+2"/>
+        <source>Retry the failed</source>
+        <translation>Försök igen med de misslyckade</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Edit and publish again</source>
+        <translation>&amp;Redigera och publicera igen</translation>
+    </message>
+    <message>
         <location line="+83"/>
         <source>Exporting…</source>
         <translation>Exporterar…</translation>
@@ -1231,7 +1362,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+39"/>
+        <location line="+44"/>
         <source>Sending again to %n account(s).</source>
         <translation>
             <numerusform>Skickar igen till %n konto.</numerusform>
@@ -1244,7 +1375,7 @@
         <translation>Välj ett inlägg för att se exakt vad som skickades.</translation>
     </message>
     <message numerus="yes">
-        <location line="+36"/>
+        <location line="+39"/>
         <source>&amp;Retry the failed (%n)</source>
         <translation>
             <numerusform>&amp;Försök igen med det misslyckade (%n)</numerusform>
@@ -1252,7 +1383,7 @@
         </translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Export the sent history</source>
         <translation>Exportera det skickade</translation>
     </message>
@@ -1302,7 +1433,7 @@
 <context>
     <name>InboxView</name>
     <message>
-        <location filename="../../desktop_app/ui/inbox/view.py" line="+117"/>
+        <location filename="../../desktop_app/ui/inbox/view.py" line="+136"/>
         <source>Search authors and text  ( / )</source>
         <translation>Sök på avsändare och text  ( / )</translation>
     </message>
@@ -1343,12 +1474,12 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+256"/>
+        <location line="+297"/>
         <source>All accounts</source>
         <translation>Alla konton</translation>
     </message>
     <message>
-        <location line="-254"/>
+        <location line="-295"/>
         <source>All kinds</source>
         <translation>Alla typer</translation>
     </message>
@@ -1428,7 +1559,62 @@
         <translation>Tilldela mig</translation>
     </message>
     <message>
-        <location line="+138"/>
+        <location line="+91"/>
+        <source>Search the inbox</source>
+        <translation>Sök i inkorgen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Saved view</source>
+        <translation>Sparad vy</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Filter by network</source>
+        <translation>Filtrera på nätverk</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Filter by account</source>
+        <translation>Filtrera på konto</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Filter by kind</source>
+        <translation>Filtrera på typ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Filter by state</source>
+        <translation>Filtrera på status</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Only items from a date range</source>
+        <translation>Bara poster från ett datumintervall</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>First date of the range</source>
+        <translation>Intervallets första datum</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last date of the range</source>
+        <translation>Intervallets sista datum</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Inbox items, newest first</source>
+        <translation>Inkorgens poster, nyaste först</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Response times per account</source>
+        <translation>Svarstider per konto</translation>
+    </message>
+    <message>
+        <location line="+77"/>
         <source>Nothing here.</source>
         <translation>Här finns inget.</translation>
     </message>
@@ -1481,7 +1667,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="+96"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="+114"/>
         <source>Kanal</source>
         <translation>Kanal</translation>
     </message>
@@ -1496,12 +1682,12 @@
         <translation>Övningsläge: du arbetar mot Kanals egna övningsplattformar. Inget du gör här når allmänheten.</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+19"/>
         <source>Sections</source>
         <translation>Avsnitt</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+23"/>
         <source>Inbox</source>
         <translation>Inkorg</translation>
     </message>
@@ -1531,12 +1717,22 @@
         <translation>Konton</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Calendar</source>
+        <translation>Kalender</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Settings</source>
+        <translation>Inställningar</translation>
+    </message>
+    <message>
         <location line="+4"/>
         <source>Ctrl+{number}</source>
         <translation>Ctrl+{number}</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+21"/>
         <source>Checking connection…</source>
         <translation>Kontrollerar anslutningen…</translation>
     </message>
@@ -1545,8 +1741,21 @@
         <source>Opening the database…</source>
         <translation>Öppnar databasen…</translation>
     </message>
+    <message numerus="yes">
+        <location line="+138"/>
+        <source>%1, %n not published</source>
+        <translation>
+            <numerusform>%1, %n inte publicerat</numerusform>
+            <numerusform>%1, %n inte publicerade</numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+78"/>
+        <location line="+9"/>
+        <source>Sent again.</source>
+        <translation>Skickat igen.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Sending and inbox sync could not start: {reason}</source>
         <translation>Sändningen och hämtningen till inkorgen kunde inte starta: {reason}</translation>
     </message>
@@ -1651,6 +1860,84 @@
     </message>
 </context>
 <context>
+    <name>PreviewDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/preview_dialog.py" line="+37"/>
+        <location line="+3"/>
+        <source>Preview per network</source>
+        <translation>Förhandsgranskning per nätverk</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Preview for {network}</source>
+        <translation>Förhandsgranskning för {network}</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <location line="+2"/>
+        <source>Preview</source>
+        <translation>Förhandsgranskning</translation>
+    </message>
+    <message>
+        <location line="-1"/>
+        <source>Tick an account or a network to see a preview.</source>
+        <translation>Kryssa i ett konto eller ett nätverk för att se en förhandsgranskning.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Post {index} of {total}</source>
+        <translation>Inlägg {index} av {total}</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The text is too long for {network}: only the part above fits. Shorten it, customise it for {network}, or publish it as a thread.</source>
+        <translation>Texten är för lång för {network}: bara delen ovan får plats. Korta den, anpassa den för {network} eller publicera den som en tråd.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The text is too long for {network}: only the part above fits. Shorten it or customise it for {network}.</source>
+        <translation>Texten är för lång för {network}: bara delen ovan får plats. Korta den eller anpassa den för {network}.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Link card</source>
+        <translation>Länkkort</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Image {number} — alt text: “{alt}”</source>
+        <translation>Bild {number} — alternativtext: ”{alt}”</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Image {number} — ⚠ no alt text</source>
+        <translation>Bild {number} — ⚠ ingen alternativtext</translation>
+    </message>
+</context>
+<context>
+    <name>QuitReminder</name>
+    <message>
+        <location filename="../../desktop_app/ui/quit_reminder.py" line="+56"/>
+        <source>These scheduled posts are sent by this computer. If Kanal is not running at the time, they go out only when it next starts:</source>
+        <translation>De här schemalagda inläggen skickas av den här datorn. Om Kanal inte är igång vid tiden publiceras de först när Kanal startas nästa gång:</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Scheduled posts are waiting</source>
+        <translation>Schemalagda inlägg väntar</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Quit anyway</source>
+        <translation>Avsluta ändå</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Keep Kanal running</source>
+        <translation>Låt Kanal vara igång</translation>
+    </message>
+</context>
+<context>
     <name>ReasonDialog</name>
     <message>
         <location filename="../../desktop_app/ui/inbox/reason_dialog.py" line="+10"/>
@@ -1706,6 +1993,87 @@
         <location line="+8"/>
         <source>Why? The reason and the item&apos;s content go to the audit trail.</source>
         <translation>Varför? Skälet och inläggets innehåll sparas i granskningsloggen.</translation>
+    </message>
+</context>
+<context>
+    <name>RefusalBanner</name>
+    <message>
+        <location filename="../../desktop_app/ui/refusal_banner.py" line="+45"/>
+        <source>Publication refused</source>
+        <translation>Publicering nekad</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Show in Sent</source>
+        <translation>Visa i Skickat</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Dismiss</source>
+        <translation>Stäng</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Dismiss the refusal message</source>
+        <translation>Stäng meddelandet om nekad publicering</translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>{network} refused the post to {account} as a duplicate: the same text was already posted. Change the text and publish again.</source>
+        <translation>{network} nekade inlägget till {account} som en dubblett: samma text har redan publicerats. Ändra texten och publicera igen.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{network} refused the post to {account}. Edit it, or retry if the reason has passed.</source>
+        <translation>{network} nekade inlägget till {account}. Redigera det, eller försök igen om orsaken har gått över.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Kanal stopped the post to {account} before sending: it breaks a rule of {network}. Edit it and publish again.</source>
+        <translation>Kanal stoppade inlägget till {account} innan det skickades: det bryter mot en regel för {network}. Redigera det och publicera igen.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The post to {account} waits: sign in to {network} again, then retry.</source>
+        <translation>Inlägget till {account} väntar: logga in på {network} igen och försök sedan igen.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The post to {account} on {network} was not published.</source>
+        <translation>Inlägget till {account} på {network} publicerades inte.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Kanal&apos;s check said: “{words}”</source>
+        <translation>Kanals kontroll svarade: ”{words}”</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{network} said: “{words}”</source>
+        <translation>{network} svarade: ”{words}”</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>(%n more in Sent)</source>
+        <translation>
+            <numerusform>(%n till i Skickat)</numerusform>
+            <numerusform>(%n till i Skickat)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Retry</source>
+        <translation>Försök igen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Edit and publish again</source>
+        <translation>Redigera och publicera igen</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Kanal: not published</source>
+        <translation>Kanal: inte publicerat</translation>
     </message>
 </context>
 <context>
@@ -1819,6 +2187,141 @@
         <location line="+9"/>
         <source>Not done: %1</source>
         <translation>Inte gjort: %1</translation>
+    </message>
+</context>
+<context>
+    <name>SavedRepliesButton</name>
+    <message>
+        <location filename="../../desktop_app/ui/saved_replies.py" line="+74"/>
+        <source>Saved replies</source>
+        <translation>Svarsmallar</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Insert a saved reply</source>
+        <translation>Infoga en svarsmall</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Manage saved replies…</source>
+        <translation>Hantera svarsmallar…</translation>
+    </message>
+</context>
+<context>
+    <name>SavedRepliesDialog</name>
+    <message>
+        <location line="+24"/>
+        <location line="+4"/>
+        <source>Saved replies</source>
+        <translation>Svarsmallar</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Name of the saved reply</source>
+        <translation>Svarsmallens namn</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Text of the saved reply</source>
+        <translation>Svarsmallens text</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Placeholders: {namn} the writer, {konto} our account, {datum} today</source>
+        <translation>Platshållare: {namn} den som skrev, {konto} vårt konto, {datum} dagens datum</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;New</source>
+        <translation>&amp;Ny</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Remove</source>
+        <translation>&amp;Ta bort</translation>
+    </message>
+    <message>
+        <location line="+47"/>
+        <source>New reply</source>
+        <translation>Nytt svar</translation>
+    </message>
+</context>
+<context>
+    <name>ScheduleGuard</name>
+    <message>
+        <location filename="../../desktop_app/ui/schedule_guard.py" line="+30"/>
+        <source>{when} has already passed (it is now {now}). Choose a later time.</source>
+        <translation>{when} har redan passerat (nu är klockan {now}). Välj en senare tid.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{when} does not exist: the clocks jump forward then ({gap}). Choose another time.</source>
+        <translation>{when} finns inte: klockan ställs fram då ({gap}). Välj en annan tid.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{when} happens twice when the clocks go back. Choose a time outside that hour.</source>
+        <translation>{when} inträffar två gånger när klockan ställs tillbaka. Välj en tid utanför den timmen.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>That time is too far ahead. Choose a time within five years.</source>
+        <translation>Den tiden ligger för långt fram. Välj en tid inom fem år.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>That is not a date and time.</source>
+        <translation>Det är inte ett datum och en tid.</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>{networks} cannot hold a scheduled post: this computer sends it, so it must be on and Kanal running at that time.</source>
+        <translation>{networks} kan inte hålla ett schemalagt inlägg: den här datorn skickar det, så den måste vara på och Kanal igång vid den tiden.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>&amp;Schedule</source>
+        <translation>&amp;Schemalägg</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Publish</source>
+        <translation>&amp;Publicera</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Publish now to {accounts}? It will be public at once.</source>
+        <translation>Publicera nu på {accounts}? Inlägget blir offentligt direkt.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Schedule for {when} on {accounts}?</source>
+        <translation>Schemalägga till {when} på {accounts}?</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Schedule the post</source>
+        <translation>Schemalägg inlägget</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Publish the post</source>
+        <translation>Publicera inlägget</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Schedule</source>
+        <translation>Schemalägg</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Publish now</source>
+        <translation>Publicera nu</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Cancel</source>
+        <translation>Avbryt</translation>
     </message>
 </context>
 <context>
@@ -1946,6 +2449,166 @@
     </message>
 </context>
 <context>
+    <name>SettingsView</name>
+    <message>
+        <location filename="../../desktop_app/ui/settings_view.py" line="+39"/>
+        <source>Settings</source>
+        <translation>Inställningar</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Language of the window</source>
+        <translation>Fönstrets språk</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A new language is used from the next start.</source>
+        <translation>Ett nytt språk används från nästa start.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Accounts ticked for a new post</source>
+        <translation>Konton som kryssas i för ett nytt inlägg</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Images need alt text before publishing</source>
+        <translation>Bilder måste ha alternativtext innan de publiceras</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Desktop notifications (new inbox items, refused posts)</source>
+        <translation>Skrivbordsaviseringar (nya poster i inkorgen, nekade inlägg)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ask before anything is published or scheduled</source>
+        <translation>Fråga innan något publiceras eller schemaläggs</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>Every %n minute(s)</source>
+        <translation>
+            <numerusform>Var %n minut</numerusform>
+            <numerusform>Var %n minuter</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>How often the inbox is synced</source>
+        <translation>Hur ofta inkorgen synkroniseras</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Language:</source>
+        <translation>&amp;Språk:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Default accounts:</source>
+        <translation>&amp;Förvalda konton:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Alt text:</source>
+        <translation>Alternativtext:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Notifications:</source>
+        <translation>Aviseringar:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Publishing:</source>
+        <translation>Publicering:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Inbox &amp;sync:</source>
+        <translation>S&amp;ynkronisering av inkorgen:</translation>
+    </message>
+    <message>
+        <location line="+47"/>
+        <source>language</source>
+        <translation>språk</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>alt text</source>
+        <translation>alternativtext</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Set by your organisation</source>
+        <translation>Inställt av din organisation</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Set by your organisation and cannot be changed here: {settings}.</source>
+        <translation>Inställt av din organisation och kan inte ändras här: {settings}.</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <location filename="../../desktop_app/ui/shortcuts_dialog.py" line="+26"/>
+        <source>Show {section}</source>
+        <translation>Visa {section}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Next / previous control (also out of text fields)</source>
+        <translation>Nästa / föregående kontroll (även ut ur textfält)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Publish or schedule the post (Compose); send the reply (Inbox)</source>
+        <translation>Publicera eller schemalägg inlägget (Skriv); skicka svaret (Inkorg)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Next / previous inbox item</source>
+        <translation>Nästa / föregående post i inkorgen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Write a reply to the selected item</source>
+        <translation>Skriv ett svar på den markerade posten</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mark the selected item done</source>
+        <translation>Markera den markerade posten som klar</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Search the inbox</source>
+        <translation>Sök i inkorgen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This overview of shortcuts</source>
+        <translation>Den här översikten över kortkommandon</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <location line="+4"/>
+        <source>Keyboard shortcuts</source>
+        <translation>Kortkommandon</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Keys</source>
+        <translation>Tangenter</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Action</source>
+        <translation>Åtgärd</translation>
+    </message>
+</context>
+<context>
     <name>parent</name>
     <message>
         <location filename="../../desktop_app/ui/inbox/conversation.py" line="+8"/>
@@ -1960,6 +2623,11 @@
         <translation>Vill du öppna den här adressen i webbläsaren?
 
 %1</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/ui/publish_gate.py" line="+27"/>
+        <source>The time cannot be used</source>
+        <translation>Tiden kan inte användas</translation>
     </message>
 </context>
 </TS>

@@ -193,7 +193,9 @@ def test_the_inbox_view_hides_with_a_reason_and_answers(
     fast_engine(store).sync()
     asked: list[ModerationKind] = []
 
-    def ask(_parent: object, kind: ModerationKind) -> tuple[ModerationReason, str]:
+    def ask(
+        _parent: object, kind: ModerationKind, subject: str = ""
+    ) -> tuple[ModerationReason, str]:
         asked.append(kind)
         return ModerationReason.SENSITIVE_PERSONAL_DATA, "personnummer"
 

@@ -26,7 +26,16 @@ from desktop_app.ui.main_window import (
 from desktop_app.ui.scheduled_view import ScheduledView
 from tests.ui.conftest import MainWindowFactory
 
-SECTION_NAMES = ["Inbox", "Compose", "Drafts", "Scheduled", "Sent", "Accounts"]
+SECTION_NAMES = [
+    "Inbox",
+    "Compose",
+    "Drafts",
+    "Scheduled",
+    "Sent",
+    "Accounts",
+    "Calendar",
+    "Settings",
+]
 
 
 def kanal_threads() -> list[str]:
@@ -161,14 +170,15 @@ def test_closing_saves_the_draft_and_joins_every_thread(
     assert bodies == ["Skrivet precis innan stängning"]
 
 
-def test_language_follows_the_option_then_the_system() -> None:
-    from PySide6.QtCore import QLocale
+def test_language_is_swedish_unless_chosen_whatever_the_system_locale() -> None:
+    from desktop_app.ui.preferences import Preferences
 
-    swedish = QLocale(QLocale.Language.Swedish, QLocale.Country.Sweden)
-    german = QLocale(QLocale.Language.German, QLocale.Country.Germany)
-    assert choose_language("en", swedish) == "en"
-    assert choose_language(None, swedish) == "sv"
-    assert choose_language(None, german) == "en"
+    assert choose_language(None) == "sv"  # no option, no setting: Swedish, even under C
+    assert choose_language("en") == "en"
+    assert choose_language(None, Preferences(language="en")) == "en"
+    assert choose_language("en", Preferences(language="sv")) == "en"  # the option wins
+    locked = Preferences(language="sv", locked=frozenset({"language"}))
+    assert choose_language("en", locked) == "sv"  # unless IT locked it
 
 
 def test_text_that_cannot_be_saved_on_close_is_kept_in_a_file(

@@ -30,7 +30,13 @@ from desktop_app.practice import connect_practice_accounts
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.secrets import SecretStore
 from desktop_app.ui.inbox.model import ItemRole
-from desktop_app.ui.main_window import SECTION_INBOX, SECTION_SCHEDULED, SECTION_SENT, MainWindow
+from desktop_app.ui.main_window import (
+    SECTION_COMPOSE,
+    SECTION_INBOX,
+    SECTION_SCHEDULED,
+    SECTION_SENT,
+    MainWindow,
+)
 from desktop_app.ui.tasks import TaskRunner
 from tests.support.memory_keyring import MemoryKeyring
 from tests.support.networks import fast_http
@@ -96,6 +102,7 @@ def window(
     services = window_services(config, secrets=secrets)
     main = main_window(services, worker)
     qtbot.addWidget(main)
+    main.publish_gate.confirm = lambda _parent, _accounts, _when: True  # "Publish now"
     main.engines.sync_bridge.run_done.connect(sync_runs.append)
     with qtbot.waitSignal(worker.store_opened, timeout=WAIT_MS):
         worker.open_store(services.store)
@@ -415,3 +422,70 @@ def test_the_inbox_account_filter_follows_the_accounts_section(
     accounts_view.accounts_changed.emit(remaining)
     shown = {inbox.account_filter.itemData(i) for i in range(inbox.account_filter.count())}
     assert shown == {"", *(a.id for a in remaining)}
+
+
+def test_a_duplicate_refusal_is_announced_badged_and_offers_editing_not_retry(
+    qtbot: QtBot,
+    window: MainWindow,
+    accounts: dict[Network, Account],
+) -> None:
+    composer = window.composer
+    marker = "Biblioteket har öppet till 20 i kväll #wiring-duplicate"
+    for _attempt in range(2):  # the same text twice: X refuses the second as a duplicate
+        composer.body_editor.setPlainText(marker)
+        tick(qtbot, window, [accounts[Network.X]])
+        qtbot.waitUntil(composer.can_publish, timeout=WAIT_MS)
+        qtbot.mouseClick(composer.publish_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: composer.body_editor.toPlainText() == "", timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: window.queue_label.text() == "Sending queue: 0", timeout=WAIT_MS)
+
+    banner = window.refusal_banner
+    qtbot.waitUntil(lambda: not banner.isHidden(), timeout=WAIT_MS)
+    assert "as a duplicate" in banner.message.text()
+    assert "duplicate content" in banner.message.text()  # X's own words, quoted
+    assert banner.action_button.text() == "Edit and publish again"
+    assert "⚠ 1" in window.sidebar.item(SECTION_SENT).text()
+
+    window.show_section(SECTION_SENT)
+    history = window.history_view
+    qtbot.waitUntil(lambda: history.model.rowCount() == 2, timeout=WAIT_MS)
+    failed_row = next(
+        i
+        for i in range(history.model.rowCount())
+        if history.model.publication(i).state == PublicationState.FAILED
+    )
+    history.select_row(failed_row)
+    qtbot.waitUntil(lambda: history.edit_button.isVisibleTo(history), timeout=WAIT_MS)
+    assert not history.retry_button.isVisibleTo(history)
+
+    banner.action_button.click()  # edit and publish again: the draft opens in the composer
+    qtbot.waitUntil(lambda: window.current_section() == SECTION_COMPOSE, timeout=WAIT_MS)
+
+
+def test_quitting_with_a_post_only_this_computer_can_send_asks_first(
+    qtbot: QtBot,
+    window: MainWindow,
+    accounts: dict[Network, Account],
+) -> None:
+    composer = window.composer
+    composer.body_editor.setPlainText("Kommunfullmäktige i morgon #wiring-quit")
+    tick(qtbot, window, [accounts[Network.X]])
+    composer.set_schedule(datetime.now(UTC) + timedelta(hours=3))
+    assert "this computer sends it" in composer.schedule_note.text()  # warned when scheduling
+    qtbot.mouseClick(composer.publish_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: "Scheduled for 1 account" in composer.publish_status_text(), timeout=WAIT_MS
+    )
+    asked: list[int] = []
+
+    def stay(_parent: object, pending: object) -> bool:
+        asked.append(len(pending))  # type: ignore[arg-type]
+        return False
+
+    window.ask_before_quitting = stay  # type: ignore[assignment]
+    window.close()
+    assert asked == [1]
+    assert window.isVisible()  # kept running
+    window.ask_before_quitting = lambda _parent, _pending: True
+    window.close()
+    assert not window.isVisible()

@@ -17,8 +17,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QImage, QTextDocument
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QImage, QKeySequence, QShortcut, QTextDocument
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -198,6 +198,7 @@ class ConversationPane(QWidget):
         self.send_button = QPushButton(self.tr("Send reply"), self)
         self.send_button.clicked.connect(self._send)
         reply_row = QHBoxLayout()
+        self._reply_row = reply_row  # tools beside the reply (saved replies) go in here
         reply_row.addWidget(self.counter, 1)
         reply_row.addWidget(self.send_button)
         layout = QVBoxLayout(self)
@@ -207,6 +208,8 @@ class ConversationPane(QWidget):
         layout.addWidget(self.blocked_note)
         layout.addWidget(self.reply_box)
         layout.addLayout(reply_row)
+        self._reply_tools: list[QWidget] = []
+        self._set_up_keyboard()
         self._labels = {
             "on_post": self.tr("Conversation on"),
             "hidden": self.tr("hidden"),
@@ -285,6 +288,32 @@ class ConversationPane(QWidget):
             return
         self.browser.granted[fetched.url] = fetched.image
         self._render()
+
+    def _set_up_keyboard(self) -> None:
+        """Names for screen readers; Tab leaves the reply box; Ctrl+Enter sends it."""
+        self.browser.setAccessibleName(self.tr("Conversation"))
+        self.reply_box.setAccessibleName(self.tr("Reply"))
+        self.reply_box.setAccessibleDescription(self.tr("Ctrl+Enter sends the reply"))
+        self.reply_box.setTabChangesFocus(True)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            send = QShortcut(QKeySequence(keys), self.reply_box)
+            send.setContext(Qt.ShortcutContext.WidgetShortcut)
+            send.activated.connect(self._send_from_keyboard)
+
+    def _send_from_keyboard(self) -> None:
+        if self.send_button.isEnabled():
+            self._send()
+
+    def add_reply_tool(self, tool: QWidget) -> None:
+        """A control beside Send (saved replies), reached by Tab before it."""
+        self._reply_row.insertWidget(self._reply_row.count() - 1, tool)
+        self._reply_tools.append(tool)
+        QWidget.setTabOrder(self.reply_box, tool)
+        QWidget.setTabOrder(tool, self.send_button)
+
+    def focus_chain(self) -> list[QWidget]:
+        """The pane's controls in reading order, for the inbox's tab order."""
+        return [self.browser, self.reply_box, *self._reply_tools, self.send_button]
 
     def focus_reply(self) -> None:
         self.reply_box.setFocus()

@@ -7,10 +7,11 @@ next and previous item, r reply, e done, / search.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
@@ -62,13 +63,31 @@ if TYPE_CHECKING:
     from desktop_app.engine.inbox_actions import InboxActions
     from desktop_app.store.database import Store
 
-AskReason = Callable[[QWidget, ModerationKind], tuple[ModerationReason, str] | None]
+
+class AskReason(Protocol):
+    """Asks for the reason of a moderation; ``subject`` names the item it acts on."""
+
+    def __call__(
+        self, parent: QWidget, kind: ModerationKind, subject: str = ""
+    ) -> tuple[ModerationReason, str] | None: ...
+
+
+SUBJECT_EXCERPT_CHARS = 60  # enough of the text to recognise the item in a dialog title
 
 SEARCH_DELAY_MS = 120  # instant, but not a query per keystroke of a fast typist
 
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def moderation_subject(item: InboxItem) -> str:
+    """Who wrote the item and how it begins, for the dialog that acts on it."""
+    text = " ".join(item.text.split())
+    if len(text) > SUBJECT_EXCERPT_CHARS:
+        text = text[: SUBJECT_EXCERPT_CHARS - 1].rstrip() + "…"
+    author = item.author_name or item.author_handle
+    return f"{author}: “{text}”" if text else author
 
 
 def _as_date(value: QDate) -> date:
@@ -260,6 +279,7 @@ class InboxView(QWidget):
         layout.addLayout(stats_row)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.status)
+        self._name_controls()
 
         # -- behaviour --
         self._search_timer = QTimer(self)
@@ -298,6 +318,11 @@ class InboxView(QWidget):
         self.apply_filters()
         self.refresh_stats()
 
+    @property
+    def notifier(self) -> InboxNotifier | None:
+        """The tray notifier, which other window messages (refusals) also go through."""
+        return self._notifier
+
     def connect_sync(self, bridge: SyncBridge) -> None:
         bridge.page_stored.connect(self._page_stored)
         bridge.run_done.connect(lambda _results: self.refresh_stats())
@@ -309,6 +334,41 @@ class InboxView(QWidget):
         if self._notifier is not None:
             self._notifier.stop()
         self.conversation.shutdown()
+
+    def _name_controls(self) -> None:
+        """Names a screen reader announces (filters by what they filter, not their value), and
+        the tab order of the screen: filters, list, the action buttons above the conversation,
+        then the conversation and the reply box below them."""
+        self.search.setAccessibleName(self.tr("Search the inbox"))
+        self.saved_view.setAccessibleName(self.tr("Saved view"))
+        self.network_filter.setAccessibleName(self.tr("Filter by network"))
+        self.account_filter.setAccessibleName(self.tr("Filter by account"))
+        self.kind_filter.setAccessibleName(self.tr("Filter by kind"))
+        self.state_filter.setAccessibleName(self.tr("Filter by state"))
+        self.date_range.setAccessibleName(self.tr("Only items from a date range"))
+        self.date_from.setAccessibleName(self.tr("First date of the range"))
+        self.date_to.setAccessibleName(self.tr("Last date of the range"))
+        self.list.setAccessibleName(self.tr("Inbox items, newest first"))
+        for scroll in self.findChildren(QScrollArea):
+            scroll.setAccessibleName(self.tr("Response times per account"))
+            scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # figures only; nothing to do there
+        chain: list[QWidget] = [
+            self.search,
+            self.sync_button,
+            self.saved_view,
+            self.network_filter,
+            self.account_filter,
+            self.kind_filter,
+            self.state_filter,
+            self.date_range,
+            self.date_from,
+            self.date_to,
+            self.list,
+            *self.action_buttons.values(),
+            *self.conversation.focus_chain(),
+        ]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def _install_shortcuts(self) -> None:
         for keys, handler in (
@@ -630,7 +690,7 @@ class InboxView(QWidget):
         actions = self._actions
         if item is None:
             return
-        answer = self._ask_reason(self, kind)
+        answer = self._ask_reason(self, kind, subject=moderation_subject(item))
         if answer is None:
             return
         reason, note = answer
