@@ -132,6 +132,7 @@ def build_main_window(services: Services, worker: TaskRunner, event_log: EventLo
     from desktop_app.ui.history_view import HistoryView
     from desktop_app.ui.inbox.notifications import InboxNotifier
     from desktop_app.ui.inbox.view import InboxView
+    from desktop_app.ui.review_view import ReviewView
     from desktop_app.ui.scheduled_view import ScheduledView
 
     config, user = services.config, services.actor
@@ -160,6 +161,12 @@ def build_main_window(services: Services, worker: TaskRunner, event_log: EventLo
         # Practice mode never reaches out: the demo blog's avatar is a Gravatar address.
         avatar_filter=loopback_only if config.sandbox else None,
     )
+    review_view = ReviewView(
+        worker,
+        services.team if services.has_team else None,
+        zone,
+        poke_sync=services.poke_team_sync,
+    )
     return MainWindow(
         worker=worker,
         data_dir=config.data_dir,
@@ -173,6 +180,7 @@ def build_main_window(services: Services, worker: TaskRunner, event_log: EventLo
         inbox_view=inbox_view,
         history_view=history_view,
         scheduled_view=scheduled_view,
+        review_view=review_view,
     )
 
 

@@ -40,6 +40,7 @@ from desktop_app.ui.preferences import Preferences, PreferencesStore
 from desktop_app.ui.publish_gate import PublishGate
 from desktop_app.ui.quit_reminder import AskBeforeQuitting, ask_before_quitting, kept_locally
 from desktop_app.ui.refusal_banner import RefusalBanner
+from desktop_app.ui.review_view import ReviewView
 from desktop_app.ui.saved_replies import SavedRepliesButton, SavedRepliesStore
 from desktop_app.ui.settings_view import SettingsView
 from desktop_app.ui.shortcuts_dialog import ShortcutsDialog
@@ -94,6 +95,7 @@ class MainWindow(QMainWindow):
         inbox_view: InboxView,
         history_view: HistoryView,
         scheduled_view: ScheduledView,
+        review_view: ReviewView,
         parent: QWidget | None = None,
     ) -> None:
         """``engines`` (the outbox and the inbox sync) start once the store is open."""
@@ -104,6 +106,7 @@ class MainWindow(QMainWindow):
         self.inbox_view = inbox_view
         self.history_view = history_view
         self.scheduled_view = scheduled_view
+        self.review_view = review_view
         self._store_ready = False
         self._worker = worker
         self._data_dir = data_dir
@@ -173,6 +176,7 @@ class MainWindow(QMainWindow):
             (self.tr("Accounts"), accounts_view),
             (self.tr("Calendar"), self.calendar_view),
             (self.tr("Settings"), self.settings_view),
+            (self.tr("Review"), review_view),
         ]
         for index, (name, widget) in enumerate(sections):
             item = QListWidgetItem(name)
@@ -230,6 +234,7 @@ class MainWindow(QMainWindow):
         self._new_sent_rows_timer.setInterval(NEW_SENT_ROWS_DELAY_MS)
         self._new_sent_rows_timer.timeout.connect(self._reload_sent)
         inbox_view.status_message.connect(self.show_status_message)
+        review_view.waiting_changed.connect(self._on_review_waiting)
         self._connect_engines(engines)
 
         self._restore_window_state()
@@ -422,11 +427,22 @@ class MainWindow(QMainWindow):
         if self.current_section() == SECTION_DRAFTS:
             self.drafts.activate()
         self.inbox_view.start()
+        self.review_view.start()
         self.engines.start()
         self._activate_section(self.current_section())
         if self._open_draft_id is not None and self.composer.is_blank():
             # The draft that was open when Kanal last stopped, even if it was killed.
             self.composer.open_draft(self._open_draft_id, quiet_if_missing=True)
+
+    @Slot(int)
+    def _on_review_waiting(self, count: int) -> None:
+        """The sidebar names how many drafts wait, and a publisher is told when more arrive."""
+        item = self.sidebar.item(self.stack.indexOf(self.review_view))
+        if item is not None:
+            name = self.tr("Review")
+            item.setText(f"{name} ({count})" if count else name)
+        if count:
+            self.show_status_message(self.tr("%n draft(s) wait for review.", "", count))
 
     @Slot(str)
     def _remember_open_draft(self, draft_id: str) -> None:
@@ -540,6 +556,7 @@ class MainWindow(QMainWindow):
         # Views with platform calls of their own first, then the engines; all before the
         # database thread closes the store they use.
         self.scheduled_view.shutdown()
+        self.review_view.shutdown()
         self.inbox_view.shutdown()
         self.history_view.shutdown()
         self.engines.stop()

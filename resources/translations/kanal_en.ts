@@ -134,7 +134,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/main_window.py" line="+342"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="+347"/>
         <source>%1, %n not published</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -147,6 +147,14 @@
         <translation>
             <numerusform>Sending queue: %n</numerusform>
             <numerusform>Sending queue: %n</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+26"/>
+        <source>%n draft(s) wait for review.</source>
+        <translation>
+            <numerusform>%n draft waits for review.</numerusform>
+            <numerusform>%n drafts wait for review.</numerusform>
         </translation>
     </message>
 </context>

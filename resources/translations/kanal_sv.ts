@@ -1667,7 +1667,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/ui/main_window.py" line="+114"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="+117"/>
         <source>Kanal</source>
         <translation>Kanal</translation>
     </message>
@@ -1727,7 +1727,13 @@
         <translation>Inställningar</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
+        <location line="+263"/>
+        <source>Review</source>
+        <translation>Granska</translation>
+    </message>
+    <message>
+        <location line="-259"/>
         <source>Ctrl+{number}</source>
         <translation>Ctrl+{number}</translation>
     </message>
@@ -1742,7 +1748,7 @@
         <translation>Öppnar databasen…</translation>
     </message>
     <message numerus="yes">
-        <location line="+138"/>
+        <location line="+139"/>
         <source>%1, %n not published</source>
         <translation>
             <numerusform>%1, %n inte publicerat</numerusform>
@@ -1792,8 +1798,16 @@
         <source>Database ready</source>
         <translation>Databasen är klar</translation>
     </message>
+    <message numerus="yes">
+        <location line="+22"/>
+        <source>%n draft(s) wait for review.</source>
+        <translation>
+            <numerusform>%n utkast väntar på granskning.</numerusform>
+            <numerusform>%n utkast väntar på granskning.</numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+31"/>
+        <location line="+20"/>
         <source>The database could not be opened: {reason}</source>
         <translation>Databasen kunde inte öppnas: {reason}</translation>
     </message>
