@@ -35,6 +35,7 @@ SECTION_NAMES = [
     "Accounts",
     "Calendar",
     "Settings",
+    "Review",
 ]
 
 
