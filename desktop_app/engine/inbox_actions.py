@@ -232,7 +232,26 @@ class InboxActions:
     def change_state(self, item_id: str, action: InboxAction, actor: str) -> InboxItem:
         """A person's workflow change (read, unread, done, reopen); no platform is asked.
 
-        Marking read what is already read changes nothing and records nothing."""
+        Marking read what is already read changes nothing and records nothing; a change the
+        item's state does not allow raises ``InvalidInboxTransition``."""
+        changed = self._change_state(item_id, action, actor, only_from=None)
+        assert changed is not None
+        return changed
+
+    def opened(self, item_id: str, actor: str) -> InboxItem | None:
+        """A person opened the item: a new one becomes read (recorded); None if it was not
+        new any more (read, answered, or hidden meanwhile: nothing changes)."""
+        return self._change_state(
+            item_id, InboxAction.MARK_READ, actor, only_from=frozenset({InboxState.NEW})
+        )
+
+    def _change_state(
+        self,
+        item_id: str,
+        action: InboxAction,
+        actor: str,
+        only_from: frozenset[InboxState] | None,
+    ) -> InboxItem | None:
         from desktop_app.store.audit import AuditRepository
 
         if action not in AUDIT_STATE_KIND:
@@ -240,6 +259,8 @@ class InboxActions:
         with self._store.unit_of_work() as uow:
             repo = uow.inbox
             item = repo.require(item_id)
+            if only_from is not None and item.state not in only_from:
+                return None
             state = next_state(item.state, action)
             if state is item.state:
                 return item

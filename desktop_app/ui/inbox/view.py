@@ -582,9 +582,8 @@ class InboxView(QWidget):
 
         def job(store: Store) -> tuple[list[InboxItem], InboxItem | None, RootPost | None]:
             # Opening a new item marks it read, through the engine (with its audit event).
-            updated = None
-            if mark_read:
-                updated = actions.change_state(item.id, InboxAction.MARK_READ, me)
+            # Only if it is still new when the job runs: a moderation may have come first.
+            updated = actions.opened(item.id, me) if mark_read else None
             with store.unit_of_work(read_only=True) as uow:
                 repo = uow.inbox
                 return repo.thread(updated or item), updated, repo.root_post(item)

@@ -186,3 +186,19 @@ def test_a_failed_change_reaches_the_person(store: Store, view: InboxView, qtbot
         qtbot.mouseClick(view.action_buttons["done"], Qt.MouseButton.LeftButton)
     assert "done" in said.args[0] and "deleted" in said.args[0]
     assert [kind for kind, _ in _events(store, item_id)] == ["marked_read"]
+
+
+def test_opening_marks_only_a_new_item_read(store: Store) -> None:
+    """A moderation that lands before the "opened" job must not be undone or refused."""
+    account = add_account(store, Network.MASTODON)
+    [new_id, hidden_id] = store_items(store, account, [incoming("c1", "Hej"), incoming("c2", "Hå")])
+    with store.unit_of_work() as uow:
+        inbox_repository(uow).set_state(hidden_id, InboxState.HIDDEN)
+    actions = offline_actions(store)
+    opened = actions.opened(new_id, "karin")
+    assert opened is not None and opened.state is InboxState.READ
+    assert actions.opened(new_id, "karin") is None  # already read: nothing more recorded
+    assert actions.opened(hidden_id, "karin") is None
+    assert _state(store, hidden_id) is InboxState.HIDDEN
+    assert _events(store, new_id) == [("marked_read", "karin")]
+    assert _events(store, hidden_id) == []
