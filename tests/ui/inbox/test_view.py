@@ -193,7 +193,7 @@ def test_opening_marks_only_a_new_item_read(store: Store) -> None:
     account = add_account(store, Network.MASTODON)
     [new_id, hidden_id] = store_items(store, account, [incoming("c1", "Hej"), incoming("c2", "Hå")])
     with store.unit_of_work() as uow:
-        inbox_repository(uow).set_state(hidden_id, InboxState.HIDDEN)
+        uow.inbox.set_state(hidden_id, InboxState.HIDDEN)
     actions = offline_actions(store)
     opened = actions.opened(new_id, "karin")
     assert opened is not None and opened.state is InboxState.READ
