@@ -21,6 +21,7 @@ _.paint  # Qt item delegates
 _.headerData  # Qt item models
 _.eventFilter  # Qt event filters
 _.highlightBlock  # QSyntaxHighlighter (ui/spelling.py)
+_.dropEvent  # Qt drag and drop (ui/calendar_view.py)
 _.writable  # io.TextIOBase protocol (cli/output.py wraps stdout)
 _.handleError  # logging.Handler hook (logsetup.py)
 _.updated_by  # who changed a register row or rule: a column kept for the record

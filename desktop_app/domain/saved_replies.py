@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-PLACEHOLDERS = ("namn", "konto", "datum")
 _ALIASES = {"name": "namn", "account": "konto", "date": "datum"}
 _FIELD = re.compile(r"\{(\w+)\}")
 
