@@ -73,7 +73,7 @@ def run_gui(config: AppConfig, on_window_shown: WindowShownHook | None = None) -
     does not delay the first paint."""
     # Imported here so the command line never loads Qt.
     from desktop_app.ui.application import run_application
-    from desktop_app.ui.preferences import sync_interval_s
+    from desktop_app.ui.preferences import alt_text_required, sync_interval_s
 
     def shown(window: object) -> None:
         # Soon, but not before the first paint: both import requests.
@@ -84,8 +84,11 @@ def run_gui(config: AppConfig, on_window_shown: WindowShownHook | None = None) -
 
     if not config.sandbox:
         try:
-            # The Settings section's sync interval (applied from the next start).
-            chosen = Settings(sync_interval_s=sync_interval_s(config.data_dir))
+            # The Settings section's sync interval and alt-text rule (applied from the next start).
+            chosen = Settings(
+                sync_interval_s=sync_interval_s(config.data_dir),
+                require_alt_text=alt_text_required(config.data_dir),
+            )
             services = build_services(config, settings=chosen)
         except ActingPersonUnknown as error:
             sys.stderr.write(f"kanal: {error}\n")

@@ -121,7 +121,9 @@ KEYS: dict[str, Key] = {
         Key("ProxyPacUrl", "proxy auto-config (PAC) file", _url("http", "https", "file")),
         Key("DataFolder", "where Kanal keeps its database and files", _folder),
         Key("DefaultLanguage", "language of the window", _choice("sv", "en")),
-        Key("AltTextRequired", "images cannot be published without alt text", _flag, False),
+        # Required unless IT says otherwise: images a screen reader cannot describe are not
+        # accessible (the Swedish accessibility law covers an authority's channels).
+        Key("AltTextRequired", "images cannot be published without alt text", _flag, True),
         Key("ApprovalRequired", "posts need a second person's approval", _flag, False),
         Key("TeamStoreUrl", "the team's shared store (database URL)", _text),
         Key("UpdateChannel", "which updates to offer", _choice("stable", "beta", "off"), "stable"),

@@ -99,6 +99,8 @@ class Settings:
     connector_timeout: tuple[float, float] | None = None  # None: the HTTP module's default
     outbox: OutboxSettings | None = None
     sync: SyncSettings | None = None
+    # The Settings section's rule (policy applied): images without alt text are refused.
+    require_alt_text: bool = True
 
 
 class EnginesStopped(RuntimeError):
@@ -258,7 +260,7 @@ class Services:
         """Build and start the outbox and the periodic sync (once; opens the store).
 
         Returns False if they were stopped before (a window closed while they started)."""
-        from desktop_app.engine.outbox import Outbox
+        from desktop_app.engine.outbox import Outbox, OutboxSettings
         from desktop_app.engine.sync import SyncEngine, SyncSettings
 
         with self._lock:
@@ -268,7 +270,11 @@ class Services:
                 return True
             store = self.store()
             outbox = Outbox(
-                store, self.connectors, settings=self.settings.outbox, callbacks=outbox_callbacks
+                store,
+                self.connectors,
+                settings=self.settings.outbox
+                or OutboxSettings(require_alt_text=self.settings.require_alt_text),
+                callbacks=outbox_callbacks,
             )
             outbox.start()
             try:

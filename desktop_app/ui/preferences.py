@@ -29,7 +29,7 @@ class Preferences:
 
     language: str = "sv"
     default_accounts: tuple[str, ...] = ()
-    alt_text_required: bool = False
+    alt_text_required: bool = True  # as the outbox has always required (policy may relax)
     notifications: bool = True
     confirm_before_publishing: bool = True
     sync_interval_min: int = 5
@@ -110,3 +110,8 @@ class PreferencesStore:
 def sync_interval_s(data_dir: Path) -> float:
     """The inbox sync interval the person chose, for building the services at start."""
     return PreferencesStore(data_dir).load().sync_interval_min * 60.0
+
+
+def alt_text_required(data_dir: Path) -> bool:
+    """Whether the outbox refuses images without alt text (the setting, policy applied)."""
+    return PreferencesStore(data_dir).load().alt_text_required
