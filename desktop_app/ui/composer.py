@@ -124,6 +124,7 @@ class ComposerWidget(QWidget):
         self._author = author
         self._ref = DraftRef()
         self._accounts: dict[str, Account] = {}
+        self._default_targets: tuple[str, ...] = ()  # the Settings section's default accounts
         self._attachments: dict[str, Attachment] = {}
         self._pending_alt_texts: dict[str, str] = {}
         self._variant_editors: dict[Network, QPlainTextEdit] = {}
@@ -446,8 +447,28 @@ class ComposerWidget(QWidget):
         chosen = self.target_ids()
         self._accounts = {a.id: a for a in accounts}
         self._refresh_targets_list(chosen)
+        if not chosen and self.is_blank():
+            self._tick_defaults()  # the accounts arrived after the blank draft was started
         self._update_for_targets()
         self._update_publish_button()
+
+    def set_default_targets(self, target_ids: Sequence[str]) -> None:
+        """The accounts a new draft starts with ticked (Settings); a blank draft gets them now."""
+        self._default_targets = tuple(target_ids)
+        if self.is_blank():
+            self._tick_defaults()
+            self._update_for_targets()
+            self._update_publish_button()
+
+    def _tick_defaults(self) -> None:
+        """Tick the default accounts without making the blank draft something to save."""
+        wanted = set(self._default_targets)
+        self._targets_list.blockSignals(True)
+        for row in range(self._targets_list.count()):
+            item = self._targets_list.item(row)
+            checked = item.data(TARGET_ID_ROLE) in wanted
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self._targets_list.blockSignals(False)
 
     def target_ids(self) -> tuple[str, ...]:
         ids: list[str] = []
@@ -506,6 +527,8 @@ class ComposerWidget(QWidget):
 
     def _start_blank(self) -> None:
         self._clear_fields()
+        self._tick_defaults()
+        self._update_for_targets()
         self._ref = DraftRef()
         self._last_saved = None
         self._heading.setText(self.tr("New draft"))

@@ -161,6 +161,7 @@ class MainWindow(QMainWindow):
             worker, ZoneInfo(bytes(display_zone.id().data()).decode()), engines.reschedule, author
         )
         self.settings_view.changed.connect(self._on_preferences_changed)
+        self.composer.set_default_targets(self.preferences.default_accounts)
         self.publish_gate = PublishGate(
             self.composer,
             display_zone,
@@ -327,6 +328,7 @@ class MainWindow(QMainWindow):
 
     def _on_preferences_changed(self, preferences: Preferences) -> None:
         self.preferences = preferences
+        self.composer.set_default_targets(preferences.default_accounts)
 
     def _tray_message(self, title: str, body: str) -> None:
         if not self.preferences.notifications:

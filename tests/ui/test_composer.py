@@ -11,6 +11,7 @@ from PySide6.QtCore import QDate, QDateTime, QElapsedTimer, QTime, QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from desktop_app.domain.accounts import Account, AccountStatus
 from desktop_app.domain.drafts import Draft, DraftState
 from desktop_app.domain.networks import Network
 from desktop_app.store.database import Store
@@ -283,3 +284,30 @@ def test_opening_a_draft_shows_everything_saved(
     assert shown.timeZone() == display_zone()
     assert (shown.time().hour(), shown.time().minute()) == (10, 30)  # winter: UTC+1
     assert not composer.has_unsaved_changes()
+
+
+def test_a_new_draft_starts_with_the_default_accounts_ticked(
+    composer: ComposerWidget,
+) -> None:
+    accounts = [
+        Account(
+            id=f"acc-{network.value}",
+            network=network,
+            display_name=f"Kommunen på {network.value}",
+            handle="kommunen",
+            base_url=f"https://{network.value}.example",
+            remote_id="1",
+            status=AccountStatus.WORKING,
+            rate_limited_until=None,
+            avatar_url="",
+            created_at=datetime(2026, 1, 1, tzinfo=UTC),
+        )
+        for network in (Network.X, Network.MASTODON, Network.FACEBOOK)
+    ]
+    composer.set_default_targets(["acc-x", "acc-mastodon"])
+    composer.set_accounts(accounts)
+    assert set(composer.target_ids()) == {"acc-x", "acc-mastodon"}
+    assert composer.is_blank()  # ticking the defaults is not an edit to save
+    composer.set_targets(["acc-facebook"])
+    composer.new_draft()
+    assert set(composer.target_ids()) == {"acc-x", "acc-mastodon"}
