@@ -218,6 +218,22 @@ class HistoryModel(PagedTableModel[Publication]):
         if position is not None:
             self.replace_row(position, publication)
 
+    def failure_text(self, publication: Publication) -> str:
+        """What kind of refusal it was, in the user's language, then the platform's own words."""
+        from desktop_app.domain.refusals import RefusalKind, refusal_of
+
+        refusal = refusal_of(publication)
+        kind = refusal.kind if refusal is not None else RefusalKind.OTHER
+        headline = {
+            RefusalKind.DUPLICATE: self.tr("Refused as a duplicate"),
+            RefusalKind.CONTENT: self.tr("Refused by the platform"),
+            RefusalKind.RULES: self.tr("Stopped by Kanal's checks"),
+            RefusalKind.SIGN_IN: self.tr("The account must be signed in again"),
+            RefusalKind.OTHER: self.tr("Failed"),
+        }[kind]
+        words = publication.failure_reason.strip()
+        return f"{headline}: «{words}»" if words else headline
+
     def result_text(self, publication: Publication) -> str:
         state = publication.state
         if state == PublicationState.SENT:
@@ -226,7 +242,7 @@ class HistoryModel(PagedTableModel[Publication]):
                 return self.tr("Scheduled for {time}").format(time=when)
             return self.tr("Published")
         if state == PublicationState.FAILED:
-            return self.tr("Failed: {reason}").format(reason=publication.failure_reason)
+            return self.failure_text(publication)
         if state == PublicationState.CANCELLED:
             return self.tr("Cancelled")
         if state == PublicationState.UNKNOWN:

@@ -15,7 +15,7 @@
 <context>
     <name>ComposerWidget</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/composer.py" line="+1127"/>
+        <location filename="../../desktop_app/ui/composer.py" line="+1150"/>
         <source>⚠ %n image(s) lack alt text. Describe every image; publishing will require it.</source>
         <translation>
             <numerusform>⚠ %n image lacks alt text. Describe every image; publishing will require it.</numerusform>
@@ -80,7 +80,7 @@
 <context>
     <name>HistoryView</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/history_view.py" line="+453"/>
+        <location filename="../../desktop_app/ui/history_view.py" line="+469"/>
         <source>Exported %n publication(s) to {file}.</source>
         <translation>
             <numerusform>Exported %n publication to {file}.</numerusform>
@@ -134,7 +134,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../desktop_app/ui/main_window.py" line="+347"/>
+        <location filename="../../desktop_app/ui/main_window.py" line="+349"/>
         <source>%1, %n not published</source>
         <translation type="unfinished">
             <numerusform></numerusform>

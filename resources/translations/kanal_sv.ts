@@ -586,19 +586,19 @@
 <context>
     <name>ComposerWidget</name>
     <message>
-        <location filename="../../desktop_app/ui/composer.py" line="+162"/>
-        <location line="+349"/>
+        <location filename="../../desktop_app/ui/composer.py" line="+163"/>
+        <location line="+371"/>
         <source>New draft</source>
         <translation>Nytt utkast</translation>
     </message>
     <message>
-        <location line="-341"/>
-        <location line="+342"/>
+        <location line="-363"/>
+        <location line="+364"/>
         <source>Not saved yet</source>
         <translation>Inte sparat ännu</translation>
     </message>
     <message>
-        <location line="-340"/>
+        <location line="-362"/>
         <source>Save status</source>
         <translation>Sparstatus</translation>
     </message>
@@ -743,7 +743,7 @@
         <translation>Publicerar…</translation>
     </message>
     <message>
-        <location line="+112"/>
+        <location line="+134"/>
         <source>Saving…</source>
         <translation>Sparar…</translation>
     </message>
@@ -1215,7 +1215,32 @@
         <translation>Resultat</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+71"/>
+        <source>Refused as a duplicate</source>
+        <translation>Avvisat som dubblett</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Refused by the platform</source>
+        <translation>Avvisat av plattformen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stopped by Kanal&apos;s checks</source>
+        <translation>Stoppat av Kanals kontroller</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The account must be signed in again</source>
+        <translation>Kontot måste loggas in igen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Failed</source>
+        <translation>Misslyckades</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Scheduled for {time}</source>
         <translation>Schemalagt till {time}</translation>
     </message>
@@ -1225,12 +1250,7 @@
         <translation>Publicerat</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Failed: {reason}</source>
-        <translation>Misslyckades: {reason}</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Cancelled</source>
         <translation>Avbrutet</translation>
     </message>
@@ -1687,7 +1707,7 @@
         <translation>Avsnitt</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+24"/>
         <source>Inbox</source>
         <translation>Inkorg</translation>
     </message>
@@ -1728,12 +1748,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+263"/>
+        <location line="+264"/>
         <source>Review</source>
         <translation>Granska</translation>
     </message>
     <message>
-        <location line="-259"/>
+        <location line="-260"/>
         <source>Ctrl+{number}</source>
         <translation>Ctrl+{number}</translation>
     </message>
@@ -1748,7 +1768,7 @@
         <translation>Öppnar databasen…</translation>
     </message>
     <message numerus="yes">
-        <location line="+139"/>
+        <location line="+140"/>
         <source>%1, %n not published</source>
         <translation>
             <numerusform>%1, %n inte publicerat</numerusform>

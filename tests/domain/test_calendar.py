@@ -14,7 +14,7 @@ from desktop_app.domain.calendar import (
 )
 from desktop_app.domain.publications import FailureKind, PublicationState
 from desktop_app.domain.scheduling import ScheduleRefused
-from tests.domain.test_refusals import failed
+from tests.support.publications import failed
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 

@@ -93,7 +93,10 @@ def test_sent_history_shows_a_partial_failure_and_retries_only_the_failed(
     )
     view.select_row(failed_row)
     qtbot.waitUntil(
-        lambda: "Failed" in view.batch_label.text() and view.batch_label.text().count("\n") == 4,
+        lambda: (
+            "Refused by the platform: «" in view.batch_label.text()
+            and view.batch_label.text().count("\n") == 4
+        ),
         timeout=10_000,
     )
     assert view.retry_button.isVisible() and view.retry_button.isEnabled()

@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop_app.domain.publications import FailureKind, PublicationState
 from desktop_app.ui.refusal_banner import RefusalBanner
-from tests.domain.test_refusals import failed
+from tests.support.publications import failed
 
 DUPLICATE_WORDS = "You are not allowed to create a Tweet with duplicate content."
 
