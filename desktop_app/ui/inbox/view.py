@@ -14,7 +14,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QDate,
+    QItemSelectionModel,
+    QLocale,
+    QModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -49,6 +57,7 @@ from desktop_app.domain.inbox import (
 )
 from desktop_app.domain.moderation import ModerationDecision, ModerationKind, ModerationReason
 from desktop_app.domain.networks import Network
+from desktop_app.ui.formatting import ui_locale
 from desktop_app.ui.inbox.avatars import AvatarLoader
 from desktop_app.ui.inbox.conversation import NETWORK_LABELS, ConversationPane
 from desktop_app.ui.inbox.delegate import ROW_HEIGHT, InboxRowDelegate
@@ -175,7 +184,7 @@ class InboxView(QWidget):
         self.date_to = QDateEdit(self)
         for edit in (self.date_from, self.date_to):
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setDisplayFormat(ui_locale().dateFormat(QLocale.FormatType.ShortFormat))
             edit.setEnabled(False)
         today = QDate.currentDate()
         self.date_from.setDate(today.addDays(-7))
