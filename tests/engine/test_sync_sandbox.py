@@ -280,9 +280,10 @@ def test_a_rate_limited_account_waits_for_its_reset_without_holding_up_the_other
         assert account is not None and account.status is AccountStatus.WORKING
 
 
-def test_ten_accounts_sync_in_about_the_time_of_one(sandbox: SandboxServer, data_dir: Path) -> None:
-    """The worker pool: wall time for many accounts is close to one account's."""
-    sandbox.latency_ms = 150
+def test_ten_accounts_sync_at_the_same_time(sandbox: SandboxServer, data_dir: Path) -> None:
+    """The worker pool: the accounts' requests overlap instead of waiting for each other (how
+    close ten accounts come to one account's wall time is measured by bench/inbox.py)."""
+    sandbox.latency_ms = 150  # each request takes at least this: overlap shows on any machine
     add_accounts(sandbox, data_dir, networks=("mastodon",))
     store = open_store(data_dir)
     try:
@@ -298,23 +299,36 @@ def test_ten_accounts_sync_in_about_the_time_of_one(sandbox: SandboxServer, data
                     remote_id=f"{account.remote_id}-{n}",
                 )
         build = connector_factory(5.0)
+        lock = threading.Lock()
+        running: set[str] = set()
+        most_at_once = [0]
 
-        def connectors(acc: Account) -> Connector:
-            # The extra accounts share the first one's keyring entry (same sandbox user).
-            return build(replace(acc, id=account.id))
+        class Counting:
+            """The real connector, counting how many accounts are fetching at one moment."""
 
-        engine = SyncEngine(store, connectors)
-        started = time.monotonic()
-        engine.sync([account.id])
-        one = time.monotonic() - started
-        with store.unit_of_work() as uow:
-            for acc in uow.accounts.list():
-                uow.inbox.set_cursor(acc.id, None)
-        started = time.monotonic()
+            def __init__(self, acc: Account) -> None:
+                # The extra accounts share the first one's keyring entry (same sandbox user).
+                self._inner = build(replace(acc, id=account.id))
+                self._id = acc.id
+                self.network = self._inner.network
+
+            def list_inbox(self, cursor: str | None) -> InboxPage:
+                with lock:
+                    running.add(self._id)
+                    most_at_once[0] = max(most_at_once[0], len(running))
+                try:
+                    return self._inner.list_inbox(cursor)
+                finally:
+                    with lock:
+                        running.discard(self._id)
+
+            def __getattr__(self, name: str) -> object:
+                return getattr(self._inner, name)
+
+        engine = SyncEngine(store, Counting)  # type: ignore[arg-type]
         results = engine.sync()
-        ten = time.monotonic() - started
         assert len(results) == 10 and all(r.status is SyncStatus.OK for r in results)
-        assert ten / one <= 1.5, (one, ten)
+        assert most_at_once[0] >= 5, most_at_once  # several accounts fetched at once
     finally:
         store.dispose()
 

@@ -56,18 +56,19 @@ def test_parse_fault_specs() -> None:
 
 
 def test_latency_delays_then_answers(sb: SandboxServer, http: requests.Session) -> None:
-    sb.set_faults(["GET /2/users/me:latency=300"])
+    sb.set_faults(["GET /2/users/me:latency=3000"])
     started = time.monotonic()
-    answer = http.get(f"{sb.base_url}/x/2/users/me", headers=x_auth(sb), timeout=5)
+    answer = http.get(f"{sb.base_url}/x/2/users/me", headers=x_auth(sb), timeout=10)
     assert answer.status_code == 200
-    assert time.monotonic() - started >= 0.3
+    assert time.monotonic() - started >= 3.0
     started = time.monotonic()
     http.get(
         f"{sb.base_url}/x/2/users/{sb.platforms()['x']['user_id']}/tweets",
         headers=x_auth(sb),
         timeout=5,
     )
-    assert time.monotonic() - started < 0.3  # other endpoints are not delayed
+    # Other endpoints are not delayed: far below the 3 s, with room for a busy machine.
+    assert time.monotonic() - started < 2.0
 
 
 def test_status_answers_with_the_platform_error_and_does_no_work(
