@@ -90,7 +90,7 @@ def test_onedrive_from_its_environment_variable_and_folder_names() -> None:
         r"D:\Data\OneDrive\Kanal", environ={}, platform="win32", drive_type=local_drive
     ) == [("cloud", "OneDrive")]
     assert kinds(
-        "/Users/anna/Library/CloudStorage/GoogleDrive-anna@example.se/My Drive/Kanal",
+        "/Volumes/Data/anna/Library/CloudStorage/GoogleDrive-anna@example.se/My Drive/Kanal",
         environ={},
         platform="darwin",
         mounts="",
