@@ -48,12 +48,10 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.accounts import Account
 from desktop_app.domain.drafts import Attachment, Draft, DraftState
 from desktop_app.domain.networks import Network
-from desktop_app.domain.preview import PostPreview, PreviewImage
 from desktop_app.domain.publications import Publication, PublishBlocked
 from desktop_app.ui import draft_jobs
 from desktop_app.ui.draft_jobs import DraftRef, DraftSnapshot
 from desktop_app.ui.formatting import ui_locale
-from desktop_app.ui.preview_dialog import PreviewDialog, composer_previews
 from desktop_app.ui.schedule_guard import publish_label
 from desktop_app.ui.targets import (
     NETWORK_ORDER,
@@ -66,8 +64,10 @@ from desktop_app.ui.tasks import TaskRunner
 from desktop_app.ui.text_measurer import Measurement, TextMeasurer
 
 if TYPE_CHECKING:
+    from desktop_app.domain.preview import PostPreview
     from desktop_app.engine.outbox import SubmitResult
     from desktop_app.store.database import Store
+    from desktop_app.ui.preview_dialog import PreviewDialog
 
 # Queues a draft for its accounts (draft id, split an over-long X text into a thread); runs on
 # the database thread, after the composer's own saves.
@@ -1168,6 +1168,10 @@ class ComposerWidget(QWidget):
 
     def previews(self) -> list[PostPreview]:
         """How the draft will look on each chosen network (the preview dialog's content)."""
+        # Loaded on first use: the text rules bring twitter-text (~0.25 s), not for the first frame.
+        from desktop_app.domain.preview import PreviewImage
+        from desktop_app.ui.preview_dialog import composer_previews
+
         networks = self.chosen_networks()
         common = self._body_edit.toPlainText()
         texts = {}
@@ -1183,6 +1187,8 @@ class ComposerWidget(QWidget):
         )
 
     def show_preview(self) -> PreviewDialog:
+        from desktop_app.ui.preview_dialog import PreviewDialog
+
         dialog = PreviewDialog(self.previews(), self._data_dir, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()

@@ -192,8 +192,7 @@ class MainWindow(QMainWindow):
         self.ask_before_quitting: AskBeforeQuitting = ask_before_quitting  # tests answer it
         self.spelling = Spelling(worker, self)
         self.spelling.attach(self.composer.body_editor)
-        self.spelling.attach(inbox_view.conversation.reply_box)
-        self.spelling.load()
+        self.spelling.attach(inbox_view.conversation.reply_box)  # loads on the first text
         self.saved_replies = SavedRepliesButton(
             SavedRepliesStore(data_dir),
             inbox_view.conversation.reply_box,

@@ -44,6 +44,8 @@ class _Attached(QObject):
         self._timer.setInterval(RECHECK_DELAY_MS)
         self._timer.timeout.connect(self.update_language)
         editor.textChanged.connect(self._timer.start)
+        # The dictionaries (~35 MB) load when there is first something to check, not at start.
+        editor.textChanged.connect(spelling.load)
 
     def update_language(self) -> None:
         checkers = self._spelling.checkers
@@ -72,9 +74,13 @@ class Spelling(QObject):
         self.problem = ""  # why spell-checking is off, if it is
         self._attached: list[_Attached] = []
         self._worker = worker
+        self._loading = False
 
     def load(self) -> None:
-        """Start loading (Swedish first); editors start underlining when it arrives."""
+        """Start loading once (Swedish first); editors start underlining when it arrives."""
+        if self._loading:
+            return
+        self._loading = True
         self._worker.run(self, _load_all, self._loaded, self._failed)
 
     def attach(self, editor: QPlainTextEdit | QTextEdit) -> SpellingHighlighter:

@@ -52,7 +52,8 @@ def test_the_reply_box_switches_to_english_for_an_english_reply(
 ) -> None:
     window = make_window()
     reply = window.inbox_view.conversation.reply_box
-    qtbot.waitUntil(lambda: bool(window.spelling.checkers), timeout=20_000)
+    assert not window.spelling.checkers  # nothing to check yet: the dictionaries wait
     reply.setPlainText("Thank you, the library is opne until eight tonight")
+    qtbot.waitUntil(lambda: bool(window.spelling.checkers), timeout=20_000)
     qtbot.waitUntil(lambda: underlined(reply, "opne"), timeout=5_000)
     assert not underlined(reply, "library")

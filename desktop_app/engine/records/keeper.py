@@ -14,8 +14,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from desktop_app.engine.records.snapshot import run_due_snapshots
-
 if TYPE_CHECKING:
     from desktop_app.store.database import Store
 
@@ -49,9 +47,22 @@ class SnapshotKeeper:
         if self._thread is not None:
             self._thread.join(timeout)
 
+    def _folder_set(self) -> bool:
+        """Whether a snapshot folder is configured (read cheaply: no PDF code is loaded)."""
+        from desktop_app.engine.records import settings as records_settings
+
+        with self._store.unit_of_work(read_only=True) as uow:
+            return bool(records_settings.load(uow).snapshot_folder)
+
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
+                if not self._folder_set():
+                    self._stop.wait(self._interval_s)
+                    continue
+                # The PDF export (fpdf, fonts) loads only where snapshots are written.
+                from desktop_app.engine.records.snapshot import run_due_snapshots
+
                 for snapshot in run_due_snapshots(self._store, self._clock()):
                     self.written.append(str(snapshot["output"]))
                     log.info("records snapshot written: %s", snapshot["output"])
