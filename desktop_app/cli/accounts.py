@@ -67,7 +67,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     sign_in.add_argument(
         "--redirect-uri",
         help="Facebook: the loopback redirect registered in the Meta app "
-        "(default http://127.0.0.1:47321/facebook/callback)",
+        "(default http://127.0.0.1:28321/facebook/callback)",
     )
     add.add_argument("--json", action="store_true", help="print JSON")
     add.set_defaults(func=_add)

@@ -33,12 +33,15 @@ from desktop_app.networks.x import authorize_url_for, token_url_for
 
 OpenBrowser = Callable[[str], Any]
 CALLBACK_PATH = "/callback"
+# The fixed ports lie below every desktop's range of ports for outgoing connections (Linux
+# 32768-60999, Windows and macOS 49152-65535): a port inside it can be held, briefly, by any
+# program's ordinary connection, and the sign-in would then find its own address taken.
 # Kanal's registered desktop redirect for Facebook Login (enter it in the Meta app's
 # "Valid OAuth Redirect URIs"); configurable where the app registered another loopback address.
-FACEBOOK_REDIRECT_URI = "http://127.0.0.1:47321/facebook/callback"
+FACEBOOK_REDIRECT_URI = "http://127.0.0.1:28321/facebook/callback"
 # X compares callback URLs exactly, port included: register this one in the X developer
 # portal (User authentication settings → Callback URI); configurable like Facebook's.
-X_REDIRECT_URI = "http://127.0.0.1:47322/x/callback"
+X_REDIRECT_URI = "http://127.0.0.1:28322/x/callback"
 DEFAULT_TIMEOUT = 300.0
 FACEBOOK_SCOPES = (
     "pages_show_list",

@@ -503,7 +503,7 @@ def test_the_login_dialog_takes_only_registered_redirects_by_exact_match(
     info = sb.platforms()["facebook"]
     registered = info["redirect_uris"][0]
     for uri in (
-        registered.replace("47321", "47322"),  # another loopback port
+        registered.replace("28321", "28322"),  # another loopback port
         registered + "?session=1",  # dynamic data belongs in state
         "http://localhost:8123/fb",
     ):

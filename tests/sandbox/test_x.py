@@ -274,7 +274,7 @@ def authorize(sb: SandboxServer, http: requests.Session, decision: str) -> tuple
     params = {
         "response_type": "code",
         "client_id": info["credentials"]["client_id"],
-        "redirect_uri": "http://127.0.0.1:47322/x/callback",
+        "redirect_uri": "http://127.0.0.1:28322/x/callback",
         "scope": "tweet.read tweet.write users.read offline.access media.write",
         "state": "xyz-state",
         "code_challenge": challenge,
@@ -306,7 +306,7 @@ def test_oauth2_pkce_and_rotating_refresh_tokens(
     form = {
         "grant_type": "authorization_code",
         "code": code,
-        "redirect_uri": "http://127.0.0.1:47322/x/callback",
+        "redirect_uri": "http://127.0.0.1:28322/x/callback",
         "code_verifier": "wrong" + verifier,
         "client_id": info["credentials"]["client_id"],
     }
@@ -540,7 +540,7 @@ def test_a_callback_not_registered_exactly_is_refused(
 ) -> None:
     """X matches callback URLs exactly, port included: another loopback port is refused."""
     info = x_info(sb)
-    for uri in ("http://127.0.0.1:53682/callback", "http://127.0.0.1:47322/x/callback/"):
+    for uri in ("http://127.0.0.1:53682/callback", "http://127.0.0.1:28322/x/callback/"):
         answer = x_http.get(
             info["authorize_url"],
             params={

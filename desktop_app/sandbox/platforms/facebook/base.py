@@ -36,7 +36,7 @@ ALL_SCOPES = (
 # The app's "Valid OAuth Redirect URIs": Kanal's default desktop redirect (a fixed loopback
 # port and path) and Facebook's own page for desktop apps with a web view.
 DEFAULT_REDIRECT_URIS = (
-    "http://127.0.0.1:47321/facebook/callback",
+    "http://127.0.0.1:28321/facebook/callback",
     "https://www.facebook.com/connect/login_success.html",
 )
 # error_subcode of 190 per reason a token stopped working (Meta's "Handling Errors").

@@ -41,7 +41,7 @@ class X(OAuthMixin, PostsMixin, MediaMixin):
             "secret": client_secret,
             # X compares callback URLs exactly, port included (its developer portal lists
             # them); Kanal's registered desktop callback is a fixed loopback address.
-            "redirect_uris": ["http://127.0.0.1:47322/x/callback"],
+            "redirect_uris": ["http://127.0.0.1:28322/x/callback"],
         }
         access = self.demo_secret("xa-demo-", 32)
         refresh = self.demo_secret("xr-demo-", 32)
