@@ -174,7 +174,7 @@ def build_main_window(services: Services, worker: TaskRunner, event_log: EventLo
         author=user,
         practice_mode=config.sandbox,
         event_log=event_log,
-        connectivity=ConnectivityMonitor(),
+        connectivity=ConnectivityMonitor(worker),
         accounts_view=accounts_view,
         engines=engines,
         inbox_view=inbox_view,

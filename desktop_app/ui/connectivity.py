@@ -3,17 +3,18 @@
 Qt's QNetworkInformation asks the operating system (NetworkManager, Windows' Network List
 Manager, ...) and reports changes. Where no backend exists, a background check every few seconds
 asks the routing table whether any route leaves the machine: a UDP ``connect`` sends no packet,
-it only fails at once when there is no route.
+it only fails at once when there is no route. The check runs on the window's worker lane.
 """
 
 from __future__ import annotations
 
 import socket
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtNetwork import QNetworkInformation
+
+from desktop_app.ui.tasks import TaskRunner
 
 FALLBACK_INTERVAL_MS = 15_000
 # TEST-NET-1 (RFC 5737): never answers, so asking for a route to it reveals only the route.
@@ -39,29 +40,27 @@ class ConnectivityMonitor(QObject):
     """
 
     online_changed = Signal(bool)
-    _probed = Signal(bool)
 
     def __init__(
         self,
+        runner: TaskRunner,
         parent: QObject | None = None,
         use_system: bool = True,
         probe: Callable[[], bool] = has_outside_route,
         interval_ms: int = FALLBACK_INTERVAL_MS,
     ) -> None:
-        """``probe`` (run off the GUI thread every ``interval_ms``) answers whether the machine
-        looks online when the system cannot tell."""
+        """``probe`` (run on ``runner``'s worker lane every ``interval_ms``) answers whether the
+        machine looks online when the system cannot tell."""
         super().__init__(parent)
+        self._runner = runner
         self._online: bool | None = None
         self._probe_online = probe
-        self._executor: ThreadPoolExecutor | None = None
         self._timer: QTimer | None = None
-        self._probed.connect(self._set_online)
         information = self._system_information() if use_system else None
         if information is not None:
             information.reachabilityChanged.connect(self._on_reachability)
             QTimer.singleShot(0, lambda: self._on_reachability(information.reachability()))
         else:
-            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kanal-net")
             self._timer = QTimer(self)
             self._timer.setInterval(interval_ms)
             self._timer.timeout.connect(self._probe)
@@ -74,13 +73,12 @@ class ConnectivityMonitor(QObject):
 
     @property
     def uses_system_backend(self) -> bool:
-        return self._executor is None
+        return self._timer is None
 
     def close(self) -> None:
+        """Stop asking (a check already running ends with the runner's worker lane)."""
         if self._timer is not None:
             self._timer.stop()
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
 
     @staticmethod
     def _system_information() -> QNetworkInformation | None:
@@ -98,16 +96,15 @@ class ConnectivityMonitor(QObject):
     def _on_reachability(self, reachability: QNetworkInformation.Reachability) -> None:
         if reachability == QNetworkInformation.Reachability.Unknown:
             # The backend cannot tell; ask the routing table once instead.
-            self._set_online(has_outside_route())
+            self._runner.run(self, self._probe_online, self._set_online)
             return
         self._set_online(reachability == QNetworkInformation.Reachability.Online)
 
     @Slot()
     def _probe(self) -> None:
-        if self._executor is None:
+        if self._timer is None or not self._timer.isActive() or self._runner.is_closed:
             return
-        probe = self._probe_online
-        self._executor.submit(lambda: self._probed.emit(probe()))
+        self._runner.run(self, self._probe_online, self._set_online)
 
     @Slot(bool)
     def _set_online(self, online: bool) -> None:

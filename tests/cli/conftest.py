@@ -7,13 +7,10 @@ from collections.abc import Iterator
 import pytest
 
 from desktop_app.sandbox.server import SandboxServer
+from tests.support.sandbox import running_sandbox
 
 
 @pytest.fixture
 def sandbox() -> Iterator[SandboxServer]:
-    server = SandboxServer(
-        host="127.0.0.1", port=0, seed=3, latency_ms=0, faults=[], public_rate=0.0
-    )
-    server.start()
-    yield server
-    server.stop()
+    with running_sandbox(quiet=True, seed=3) as server:
+        yield server

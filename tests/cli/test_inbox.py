@@ -13,23 +13,19 @@ import pytest
 
 from desktop_app.cli.main import main
 from desktop_app.sandbox.server import SandboxServer
-from tests.support.engine import KEYRING_BACKEND, add_accounts
+from tests.support.engine import add_accounts
+from tests.support.sandbox import keyring_data_dir, running_sandbox
 
 
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", KEYRING_BACKEND)
-    return tmp_path / "kanal-data"
+    return keyring_data_dir(tmp_path, monkeypatch)
 
 
 @pytest.fixture
 def sandbox() -> Iterator[SandboxServer]:
-    server = SandboxServer(host="127.0.0.1", port=0, seed=41)
-    server.start()
-    try:
+    with running_sandbox(seed=41) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def run(data_dir: Path, *args: str) -> tuple[int, Any, str]:

@@ -16,6 +16,7 @@ from PIL import Image
 
 from desktop_app.sandbox.server import SandboxServer
 from tests.support.contract_x import XContract
+from tests.support.sandbox import running_sandbox
 
 
 def one_pixel_png() -> bytes:
@@ -29,12 +30,8 @@ PIXEL_PNG = one_pixel_png()
 
 @pytest.fixture
 def sandbox() -> Iterator[SandboxServer]:
-    server = SandboxServer(port=0, seed=3)
-    server.start()
-    try:
+    with running_sandbox(seed=3) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def test_every_x_operation_and_error_matches_the_openapi_document(sandbox: SandboxServer) -> None:

@@ -18,26 +18,22 @@ from desktop_app.sandbox.platforms.base import StageError
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.store.audit import AuditRepository
 from desktop_app.store.database import Store
-from tests.support.engine import KEYRING_BACKEND, add_accounts, connector_factory, open_store
+from tests.support.engine import add_accounts, connector_factory, open_store
 from tests.support.inbox_sandbox import fast_engine
+from tests.support.sandbox import keyring_data_dir, running_sandbox
 
 QUESTION = "Varför plogas inte cykelbanan vid skolan före klockan sju?"
 
 
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", KEYRING_BACKEND)
-    return tmp_path / "kanal-data"
+    return keyring_data_dir(tmp_path, monkeypatch)
 
 
 @pytest.fixture
 def sandbox() -> Iterator[SandboxServer]:
-    server = SandboxServer(host="127.0.0.1", port=0, seed=31)
-    server.start()
-    try:
+    with running_sandbox(seed=31) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

@@ -33,18 +33,15 @@ from desktop_app.store.database import Store
 from desktop_app.store.errors import DuplicateAccount, UnknownAccount
 from tests.support.memory_keyring import MemoryKeyring
 from tests.support.networks import ConsentBrowser, fast_http
+from tests.support.sandbox import running_sandbox
 
 NETWORKS = ("wordpress", "facebook", "x", "mastodon", "bluesky")
 
 
 @pytest.fixture
 def sandbox() -> Iterator[SandboxServer]:
-    server = SandboxServer(
-        host="127.0.0.1", port=0, seed=5, latency_ms=0, faults=[], public_rate=0.0
-    )
-    server.start()
-    yield server
-    server.stop()
+    with running_sandbox(quiet=True, seed=5) as server:
+        yield server
 
 
 @pytest.fixture

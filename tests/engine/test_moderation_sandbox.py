@@ -24,7 +24,6 @@ from desktop_app.store.database import Store
 from desktop_app.ui.db_worker import DatabaseWorker
 from desktop_app.ui.inbox.view import InboxView
 from tests.support.engine import (
-    KEYRING_BACKEND,
     add_accounts,
     connector_factory,
     make_draft,
@@ -32,25 +31,16 @@ from tests.support.engine import (
     running_outbox,
 )
 from tests.support.inbox_sandbox import fast_engine
+from tests.support.sandbox import running_sandbox
 
 VALID = "Min granne heter Per och har personnummer 811228-9874, gör något!"
 BAD_CHECKSUM = "Mitt ärendenummer är 811228-9875, när får jag svar?"
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", KEYRING_BACKEND)
-    return tmp_path / "kanal-data"
-
-
-@pytest.fixture
 def sandbox() -> Iterator[SandboxServer]:
-    server = SandboxServer(host="127.0.0.1", port=0, seed=21)
-    server.start()
-    try:
+    with running_sandbox(seed=21) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from desktop_app.networks.base import Connector, InboxPage
 from desktop_app.sandbox.server import SandboxServer
 from desktop_app.store.database import Store
 from desktop_app.store.inbox import InboxRepository
-from tests.support.engine import KEYRING_BACKEND, add_accounts, connector_factory, open_store
+from tests.support.engine import add_accounts, connector_factory, open_store
 from tests.support.inbox_sandbox import (
     KINDS,
     all_items,
@@ -36,24 +36,15 @@ from tests.support.inbox_sandbox import (
     reference_store,
     stage_items,
 )
+from tests.support.sandbox import running_sandbox
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", KEYRING_BACKEND)
-    return tmp_path / "kanal-data"
-
-
-@pytest.fixture
 def sandbox() -> Iterator[SandboxServer]:
-    server = SandboxServer(host="127.0.0.1", port=0, seed=11, hang_seconds=2.0)
-    server.start()
-    try:
+    with running_sandbox(seed=11, hang_seconds=2.0) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

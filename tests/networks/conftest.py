@@ -12,16 +12,13 @@ from desktop_app.sandbox.server import SandboxServer
 from desktop_app.secrets import SecretStore
 from tests.support.memory_keyring import MemoryKeyring
 from tests.support.networks import fast_http, png_bytes
+from tests.support.sandbox import running_sandbox
 
 
 @pytest.fixture
 def sandbox() -> Iterator[SandboxServer]:
-    server = SandboxServer(
-        host="127.0.0.1", port=0, seed=7, latency_ms=0, faults=[], public_rate=0.0
-    )
-    server.start()
-    yield server
-    server.stop()
+    with running_sandbox(quiet=True, seed=7) as server:
+        yield server
 
 
 @pytest.fixture

@@ -30,18 +30,15 @@ from desktop_app.ui.application import display_zone
 from desktop_app.ui.tasks import TaskRunner
 from tests.support.memory_keyring import MemoryKeyring
 from tests.support.networks import ConsentBrowser, fast_http
+from tests.support.sandbox import running_sandbox
 
 WAIT_MS = 20_000
 
 
 @pytest.fixture
 def sandbox() -> Iterator[SandboxServer]:
-    server = SandboxServer(
-        host="127.0.0.1", port=0, seed=11, latency_ms=0, faults=[], public_rate=0.0
-    )
-    server.start()
-    yield server
-    server.stop()
+    with running_sandbox(quiet=True, seed=11) as server:
+        yield server
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from desktop_app.ui.main_window import (
     SECTION_SENT,
 )
 from desktop_app.ui.scheduled_view import ScheduledView
+from desktop_app.ui.tasks import TaskRunner
 from tests.ui.conftest import MainWindowFactory
 
 SECTION_NAMES = [
@@ -97,7 +98,8 @@ def test_the_fallback_connectivity_check_runs_off_the_gui_thread(qtbot: QtBot) -
         asked_on.append(threading.current_thread().name)
         return answers.pop(0) if len(answers) > 1 else answers[0]
 
-    monitor = ConnectivityMonitor(use_system=False, probe=probe, interval_ms=20)
+    runner = TaskRunner()
+    monitor = ConnectivityMonitor(runner, use_system=False, probe=probe, interval_ms=20)
     try:
         assert not monitor.uses_system_backend
         with qtbot.waitSignal(monitor.online_changed, timeout=5000) as offline:
@@ -108,9 +110,11 @@ def test_the_fallback_connectivity_check_runs_off_the_gui_thread(qtbot: QtBot) -
             pass
         assert online.args == [True] and monitor.online is True
         assert len(asked_on) >= 3
-        assert all(name.startswith("kanal-net") for name in asked_on)
+        # On the window's one worker lane, not a thread of its own.
+        assert all(name.startswith("kanal-work") for name in asked_on)
     finally:
         monitor.close()
+        runner.close()
 
 
 def test_window_size_and_section_come_back(

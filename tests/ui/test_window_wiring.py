@@ -40,6 +40,7 @@ from desktop_app.ui.main_window import (
 from desktop_app.ui.tasks import TaskRunner
 from tests.support.memory_keyring import MemoryKeyring
 from tests.support.networks import fast_http
+from tests.support.sandbox import running_sandbox
 from tests.support.ui import main_window, window_services
 
 WAIT_MS = 30_000
@@ -47,12 +48,8 @@ WAIT_MS = 30_000
 
 @pytest.fixture
 def sandbox() -> Iterator[SandboxServer]:
-    server = SandboxServer(
-        host="127.0.0.1", port=0, seed=21, latency_ms=0, faults=[], public_rate=0.0
-    )
-    server.start()
-    yield server
-    server.stop()
+    with running_sandbox(quiet=True, seed=21) as server:
+        yield server
 
 
 @pytest.fixture

@@ -14,8 +14,9 @@ from desktop_app.domain.accounts import Account, AccountStatus
 from desktop_app.domain.networks import Network
 from desktop_app.engine.avatars import AvatarCache, allowed_avatar_url
 from desktop_app.sandbox.server import SandboxServer
-from tests.support.engine import KEYRING_BACKEND, add_accounts, open_store
+from tests.support.engine import add_accounts, open_store
 from tests.support.inbox_sandbox import all_items, fast_engine
+from tests.support.sandbox import keyring_data_dir, running_sandbox
 
 
 def _account(network: Network, base_url: str) -> Account:
@@ -59,18 +60,13 @@ def test_only_the_platforms_own_hosts_are_asked(
 
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", KEYRING_BACKEND)
-    return tmp_path / "kanal-data"
+    return keyring_data_dir(tmp_path, monkeypatch)
 
 
 @pytest.fixture
 def sandbox() -> Iterator[SandboxServer]:
-    server = SandboxServer(host="127.0.0.1", port=0, seed=51)
-    server.start()
-    try:
+    with running_sandbox(seed=51) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def test_an_avatar_is_fetched_once_and_kept_on_disk(sandbox: SandboxServer, data_dir: Path) -> None:

@@ -38,8 +38,9 @@ from desktop_app.ui.inbox.remote_images import (
     image_sources,
 )
 from desktop_app.ui.inbox.view import InboxView
-from tests.support.engine import KEYRING_BACKEND, add_accounts, open_store
+from tests.support.engine import add_accounts, open_store
 from tests.support.inbox_sandbox import fast_engine
+from tests.support.sandbox import keyring_data_dir, running_sandbox
 from tests.support.ui import offline_actions
 
 
@@ -83,18 +84,13 @@ def listener() -> Iterator[ConnectionCounter]:
 
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", KEYRING_BACKEND)
-    return tmp_path / "kanal-data"
+    return keyring_data_dir(tmp_path, monkeypatch)
 
 
 @pytest.fixture
 def sandbox() -> Iterator[SandboxServer]:
-    server = SandboxServer(host="127.0.0.1", port=0, seed=31)
-    server.start()
-    try:
+    with running_sandbox(seed=31) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
